@@ -1,0 +1,26 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "NeMoGym",
+    products: [
+        .library(name: "NeMoGym", targets: ["NeMoGym"]),
+        .executable(name: "gym", targets: ["gym"]),
+        .executable(name: "custom-agent", targets: ["custom-agent"]),
+    ],
+    dependencies: [],
+    targets: [
+        .target(name: "NeMoGym", path: "Sources/NeMoGym"),
+        .executableTarget(name: "gym", dependencies: ["NeMoGym"], path: "Sources/Examples/gym"),
+        .executableTarget(name: "custom-agent", dependencies: ["NeMoGym"], path: "Sources/Examples/custom-agent"),
+        .testTarget(name: "NeMoGymTests", dependencies: ["NeMoGym"], path: "Tests/NeMoGymTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

@@ -1,0 +1,3 @@
+import NeMoGym
+
+print("custom-agent")

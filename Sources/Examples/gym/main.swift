@@ -1,0 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NeMoGym
+
+exit(await GymCLI.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,16 @@
+/// One `gym` subcommand, such as `gym demo` or `gym list agents`.
+///
+/// A command parses its own arguments and returns an exit code: 0 on success, 1 after printing an
+/// `error: ` line, 2 for a usage error (``GymCLI`` prints those), 3 when `gym collect` finished with failed
+/// rollouts.
+public protocol GymCommand: Sendable {
+    /// The words that select the command, e.g. `["list", "agents"]`.
+    static var path: [String] { get }
+    /// One line for `gym --help`.
+    static var summary: String { get }
+    /// The full usage text printed by `--help`.
+    static var usage: String { get }
+    /// Runs the command with the arguments that follow its path.
+    /// - Throws: ``UsageError`` for misuse (exit 2); any other error is printed as `error: ` (exit 1).
+    static func run(_ arguments: [String], console: Console) async throws -> Int32
+}
