@@ -13,6 +13,7 @@ let package = Package(
         .target(name: "NeMoGym", path: "Sources/NeMoGym"),
         .executableTarget(name: "gym", dependencies: ["NeMoGym"], path: "Sources/Examples/gym"),
         .executableTarget(name: "custom-agent", dependencies: ["NeMoGym"], path: "Sources/Examples/custom-agent"),
+        .executableTarget(name: "json-bench", dependencies: ["NeMoGym"], path: "Sources/Examples/json-bench"),
         .testTarget(name: "NeMoGymTests", dependencies: ["NeMoGym"], path: "Tests/NeMoGymTests"),
     ],
     swiftLanguageModes: [.v6]

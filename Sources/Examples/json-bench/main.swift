@@ -1,0 +1,3 @@
+import NeMoGym
+
+print("json-bench: not implemented yet")

@@ -1,0 +1,119 @@
+/// An ordered set of cookies as name/value pairs, treated as opaque.
+///
+/// NeMo Gym servers keep per-rollout state in session cookies. An agent passes cookies explicitly on each
+/// call (there is no cookie jar): the cookies a response set are the ones the next call sends, replacing
+/// what was there before. Setting an existing name keeps its position and replaces the value, as a Python
+/// `dict` does.
+public struct Cookies: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+    /// One cookie.
+    public typealias Element = (name: String, value: String)
+
+    private var names: [String] = []
+    private var cookieValues: [String] = []
+
+    /// No cookies.
+    public init() {}
+
+    /// Creates cookies from pairs, in order.
+    public init(dictionaryLiteral elements: (String, String)...) {
+        for (name, value) in elements { self[name] = value }
+    }
+
+    /// Whether there are no cookies.
+    public var isEmpty: Bool { names.isEmpty }
+
+    /// How many cookies there are.
+    public var count: Int { names.count }
+
+    /// The value of the cookie `name`; setting `nil` removes it.
+    public subscript(name: String) -> String? {
+        get { names.firstIndex(of: name).map { cookieValues[$0] } }
+        set {
+            if let i = names.firstIndex(of: name) {
+                if let newValue { cookieValues[i] = newValue } else {
+                    names.remove(at: i)
+                    cookieValues.remove(at: i)
+                }
+            } else if let newValue {
+                names.append(name)
+                cookieValues.append(newValue)
+            }
+        }
+    }
+
+    public func makeIterator() -> AnyIterator<Element> {
+        var i = 0
+        return AnyIterator {
+            guard i < names.count else { return nil }
+            defer { i += 1 }
+            return (names[i], cookieValues[i])
+        }
+    }
+
+    /// These cookies followed by `other`'s (a name in both takes `other`'s value).
+    public func merging(_ other: Cookies) -> Cookies {
+        var copy = self
+        for (name, value) in other { copy[name] = value }
+        return copy
+    }
+
+    /// The value of a `Cookie` request header: `a=1; b=2`; `nil` when there are no cookies.
+    public var cookieHeader: String? {
+        isEmpty ? nil : zip(names, cookieValues).map { "\($0)=\($1)" }.joined(separator: "; ")
+    }
+
+    /// Parses a `Cookie` request header (`a=1; b=2`).
+    public init(cookieHeader: String) {
+        for part in cookieHeader.split(separator: ";") {
+            let pair = part.trimmingSpaces()
+            guard !pair.isEmpty else { continue }
+            if let eq = pair.firstIndex(of: "=") {
+                self[String(pair[..<eq]).trimmingSpaces()] = Cookies.unquoted(String(pair[pair.index(after: eq)...]).trimmingSpaces())
+            } else {
+                self[pair] = ""
+            }
+        }
+    }
+
+    /// The cookies set by a response's `Set-Cookie` header lines (attributes such as `Path` are dropped).
+    public init(setCookieHeaders: [String]) {
+        for line in setCookieHeaders {
+            let pair = line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            guard let eq = pair.firstIndex(of: "=") else { continue }
+            let name = String(pair[..<eq]).trimmingSpaces()
+            guard !name.isEmpty else { continue }
+            self[name] = Cookies.unquoted(String(pair[pair.index(after: eq)...]).trimmingSpaces())
+        }
+    }
+
+    /// `Set-Cookie` header values for these cookies as SimpleAgent sends them: `name=value; Path=/; SameSite=lax`.
+    public var setCookieHeaders: [String] {
+        zip(names, cookieValues).map { "\($0)=\($1); Path=/; SameSite=lax" }
+    }
+
+    private static func unquoted(_ value: String) -> String {
+        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+            return String(value.dropFirst().dropLast())
+        }
+        return value
+    }
+
+    public static func == (lhs: Cookies, rhs: Cookies) -> Bool {
+        lhs.names == rhs.names && lhs.cookieValues == rhs.cookieValues
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(names)
+        hasher.combine(cookieValues)
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces and tabs.
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+}
