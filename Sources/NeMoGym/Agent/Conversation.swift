@@ -1,0 +1,66 @@
+/// The growing model input of one episode, with its wire encoding built incrementally.
+///
+/// Every step sends the whole conversation (the Responses API is stateless). Instead of re-encoding the
+/// history each step, each item is encoded once and the request body is spliced from the encoded params
+/// (without `input`), the encoded items and the closing bytes.
+struct Conversation {
+    private(set) var params: ResponseCreateParams
+    private var items: [JSONValue]
+    private var head: [UInt8] = []
+    private var encodedItems: [UInt8] = []
+    private var tail: [UInt8] = []
+
+    init(params: ResponseCreateParams, input: [ResponseItem]) {
+        self.params = params
+        self.items = input.map { .object($0.json) }
+        let writer = JSONWriter()
+        // Encode the keys around `input` once, keeping the client's key order.
+        let object = params.json
+        let inputIndex = object.index(forKey: "input") ?? object.count
+        head.append(UInt8(ascii: "{"))
+        for i in 0..<inputIndex {
+            writer.write(.string(object[i].key), into: &head)
+            head.append(UInt8(ascii: ":"))
+            writer.write(object[i].value, into: &head)
+            head.append(UInt8(ascii: ","))
+        }
+        head.append(contentsOf: Array(#""input":["#.utf8))
+        tail.append(UInt8(ascii: "]"))
+        for i in (inputIndex + 1)..<max(inputIndex + 1, object.count) {
+            tail.append(UInt8(ascii: ","))
+            writer.write(.string(object[i].key), into: &tail)
+            tail.append(UInt8(ascii: ":"))
+            writer.write(object[i].value, into: &tail)
+        }
+        tail.append(UInt8(ascii: "}"))
+        for (i, item) in items.enumerated() {
+            if i > 0 { encodedItems.append(UInt8(ascii: ",")) }
+            writer.write(item, into: &encodedItems)
+        }
+        self.params.json["input"] = .array(items)
+    }
+
+    /// Appends items to the conversation.
+    mutating func append(_ newItems: [ResponseItem]) {
+        guard !newItems.isEmpty else { return }
+        let writer = JSONWriter()
+        self.params.json["input"] = .null  // drop the shared reference so `items` appends in place
+        for item in newItems {
+            let value = JSONValue.object(item.json)
+            if !items.isEmpty { encodedItems.append(UInt8(ascii: ",")) }
+            writer.write(value, into: &encodedItems)
+            items.append(value)
+        }
+        self.params.json["input"] = .array(items)
+    }
+
+    /// The request body: the params with `input` holding every item, compactly encoded.
+    func encodedBody() -> [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(head.count + encodedItems.count + tail.count)
+        body.append(contentsOf: head)
+        body.append(contentsOf: encodedItems)
+        body.append(contentsOf: tail)
+        return body
+    }
+}

@@ -1,0 +1,220 @@
+/// NeMo Gym's default agent: call the model, run its function calls on the resources server, repeat
+/// until the model answers or a limit is hit, then verify.
+///
+/// `SimpleAgent` reproduces the Python `SimpleAgent` step for step (see `AGENT_PROTOCOL.md` §4): the
+/// same model requests, tool calls, cookies, usage sums and final response. Its loop is split into
+/// small `open` steps, so a subclass changes one behaviour by overriding one method:
+///
+/// ```swift
+/// final class CappedOutputAgent: SimpleAgent, @unchecked Sendable {
+///     override func callTool(_ call: ResponseItem, cookies: Cookies) async throws -> ToolCallOutcome {
+///         var outcome = try await super.callTool(call, cookies: cookies)
+///         outcome.output = String(outcome.output.prefix(1_000))
+///         return outcome
+///     }
+/// }
+/// ```
+///
+/// | step | default |
+/// |---|---|
+/// | ``normalizedInput(_:)`` | a string input becomes one user message |
+/// | ``callModel(_:)`` | one model call; validates the answer |
+/// | ``shouldStopBeforeTools(_:)`` | stop on `incomplete_details`, or on assistant messages without function calls |
+/// | ``callTool(_:cookies:)`` | parse arguments (Python rules) and call the tool; errors become model-visible output |
+/// | ``shouldStopAfterTools(step:)`` | stop when `max_steps` is set and reached |
+/// | ``makeFinalResponse(last:output:usage:)`` | the last model response with every new item and the summed usage |
+/// | ``seedSession(for:cookies:)``, ``makeVerifyRequest(for:response:)``, ``verify(_:cookies:)`` | the rollout around the loop |
+///
+/// - Important: `SimpleAgent` is `@unchecked Sendable` and its own stored state is immutable.
+///   Subclasses must keep theirs immutable too, or protect it (for example with a `Mutex`), because one
+///   agent serves many rollouts concurrently.
+open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
+    /// The agent's settings.
+    public let configuration: Configuration
+    /// The model server.
+    public let model: any ModelClient
+    /// The resources server.
+    public let resources: any ResourcesClient
+
+    /// Creates an agent.
+    public init(configuration: Configuration = Configuration(), model: any ModelClient, resources: any ResourcesClient) {
+        self.configuration = configuration
+        self.model = model
+        self.resources = resources
+    }
+
+    /// The instance name from the configuration.
+    open var instanceName: String { configuration.name }
+
+    // MARK: - The tool loop
+
+    /// Runs the tool loop for one request (NeMo Gym's `SimpleAgent.responses`).
+    ///
+    /// Sets the latest resources and model cookies on `context` for the caller.
+    open func responses(_ params: ResponseCreateParams, context: AgentCallContext) async throws -> Response {
+        var conversation = Conversation(params: params, input: normalizedInput(params))
+        let path = context.modelPathPrefix + "/v1/responses"
+        var newOutputs: [ResponseItem] = []
+        var usage: ResponseUsage? = nil
+        var modelCookies = Cookies()
+        var resourcesCookies = context.cookies
+        var step = 0
+        var last: Response
+        while true {
+            step += 1
+            var request = ModelRequest(params: conversation.params, path: path, cookies: modelCookies)
+            request.preEncodedBody = conversation.encodedBody()
+            let turn = try await callModel(request)
+            modelCookies = turn.cookies
+            last = turn.response
+            let output = last.output
+            newOutputs += output
+            conversation.append(output)
+            usage = ResponseUsage.accumulate(usage, last.usage)
+            if shouldStopBeforeTools(last) { break }
+            for call in output where call.type == "function_call" {
+                let outcome = try await callTool(call, cookies: resourcesCookies)
+                if outcome.calledServer { resourcesCookies = outcome.cookies }
+                let item = ResponseItem.functionCallOutput(callID: call.callID ?? "", output: outcome.output)
+                newOutputs.append(item)
+                conversation.append([item])
+            }
+            if shouldStopAfterTools(step: step) { break }
+        }
+        context.setResponseCookies(resourcesCookies.merging(modelCookies))
+        return makeFinalResponse(last: last, output: newOutputs, usage: usage)
+    }
+
+    /// The conversation's starting items. Default: a string input becomes
+    /// `[{"role": "user", "content": s}]` (no `type` key, as NeMo Gym sends it); a list is used as is.
+    open func normalizedInput(_ params: ResponseCreateParams) -> [ResponseItem] {
+        params.input.normalizedItems
+    }
+
+    /// Calls the model once and validates its answer.
+    /// - Throws: ``InnerServerError`` for a non-2xx answer, ``InvalidModelResponseError`` for an invalid one.
+    open func callModel(_ request: ModelRequest) async throws -> ModelTurn {
+        let reply = try await model.createResponse(request)
+        let response = try Response(validating: reply.body)
+        return ModelTurn(response: response, cookies: reply.cookies)
+    }
+
+    /// Whether the loop ends right after this model turn, before its function calls run. Default: when
+    /// `incomplete_details` is set, or when the turn has an assistant message and no function call.
+    open func shouldStopBeforeTools(_ response: Response) -> Bool {
+        if response.incompleteDetails != nil { return true }
+        let output = response.output
+        let hasFunctionCall = output.contains { $0.type == "function_call" }
+        let hasAssistantMessage = output.contains { $0.isAssistantMessage }
+        return !hasFunctionCall && hasAssistantMessage
+    }
+
+    /// Runs one function call. Default: parses `arguments` as Python's `json.loads` does; on a parse
+    /// error the tool is not called and the output is
+    /// `{"error": "Invalid tool call arguments: JSONDecodeError('...')"}`; otherwise the tool's raw
+    /// answer text is the output, whatever its status.
+    open func callTool(_ call: ResponseItem, cookies: Cookies) async throws -> ToolCallOutcome {
+        let argumentsText = call.arguments ?? ""
+        let arguments: JSONValue
+        do {
+            arguments = try JSONValue(parsing: argumentsText, options: .pythonCompatible)
+        } catch let error as JSONParseError {
+            let message: JSONValue = ["error": .string("Invalid tool call arguments: \(error.pythonDescription)")]
+            return ToolCallOutcome(output: message.jsonString(style: .python), cookies: cookies, calledServer: false)
+        }
+        let result = try await resources.callTool(call.name ?? "", arguments: arguments.isNull ? Optional<JSONValue>.none : arguments, cookies: cookies)
+        return ToolCallOutcome(output: result.body, cookies: result.cookies, calledServer: true, status: result.status)
+    }
+
+    /// Whether the loop ends after a turn's tools ran. Default: when `max_steps` is set (not 0) and
+    /// `step` (the number of model calls so far) has reached it.
+    open func shouldStopAfterTools(step: Int) -> Bool {
+        guard let maxSteps = configuration.maxSteps, maxSteps > 0 else { return false }
+        return step >= maxSteps
+    }
+
+    /// The response returned to the caller. Default: the last model response with `output` replaced by
+    /// every new item of the episode and `usage` by the accumulated usage.
+    open func makeFinalResponse(last: Response, output: [ResponseItem], usage: ResponseUsage?) -> Response {
+        var final = last
+        final.output = output
+        final.usage = usage
+        return final
+    }
+
+    // MARK: - The rollout
+
+    /// Runs one rollout (NeMo Gym's `SimpleAgent.run`): seeds the resources session with the run body,
+    /// runs ``responses(_:context:)`` in-process (so overrides apply), then verifies with the cookies the
+    /// loop left (latest resources and model cookies). With `skipVerification`, no `/verify` call is made.
+    open func run(_ request: RunRequest, context: AgentCallContext) async throws -> VerifyResponse {
+        let seedCookies = try await seedSession(for: request, cookies: context.cookies)
+        let inner = AgentCallContext(cookies: seedCookies, rolloutID: context.rolloutID, modelPathPrefix: context.modelPathPrefix)
+        let response = try await responses(request.responsesCreateParams, context: inner)
+        if configuration.skipVerification {
+            var result = request.json
+            result["response"] = .object(response.json)
+            result["reward"] = .double(configuration.skipVerificationReward)
+            result["verification_skipped"] = true
+            return try VerifyResponse(validating: .object(result))
+        }
+        return try await verify(makeVerifyRequest(for: request, response: response), cookies: inner.responseCookies)
+    }
+
+    /// Seeds the resources session with the whole run body and returns the cookies it set.
+    open func seedSession(for request: RunRequest, cookies: Cookies) async throws -> Cookies {
+        try await resources.seedSession(.object(request.json), cookies: cookies).cookies
+    }
+
+    /// The body sent to `/verify`. Default: the run body with the final `response` added.
+    open func makeVerifyRequest(for request: RunRequest, response: Response) -> VerifyRequest {
+        VerifyRequest(run: request, response: response)
+    }
+
+    /// Calls `/verify` and validates the answer.
+    open func verify(_ request: VerifyRequest, cookies: Cookies) async throws -> VerifyResponse {
+        let reply = try await resources.verify(.object(request.json), cookies: cookies)
+        return try VerifyResponse(validating: reply.body)
+    }
+
+    /// Aggregates metrics: with `skipVerification`, empty metrics (there are no rewards); otherwise the
+    /// resources server's `/aggregate_metrics` answer, with unknown keys dropped.
+    open func aggregateMetrics(_ request: AggregateMetricsRequest, context: AgentCallContext) async throws -> AggregateMetrics {
+        if configuration.skipVerification { return AggregateMetrics() }
+        return try AggregateMetrics(validating: try await resources.aggregateMetrics(request.json))
+    }
+}
+
+/// One validated model turn and the cookies the model server set.
+public struct ModelTurn: Sendable {
+    /// The model's response.
+    public var response: Response
+    /// The cookies its answer set (sent with the next model call).
+    public var cookies: Cookies
+
+    /// Creates a turn.
+    public init(response: Response, cookies: Cookies = Cookies()) {
+        self.response = response
+        self.cookies = cookies
+    }
+}
+
+/// The outcome of one function call.
+public struct ToolCallOutcome: Sendable {
+    /// The text that becomes the `function_call_output`.
+    public var output: String
+    /// The resources cookies after the call (replaced by the tool's answer when the server was called).
+    public var cookies: Cookies
+    /// Whether the resources server was called (false for unparseable arguments).
+    public var calledServer: Bool
+    /// The tool's HTTP status, when it was called.
+    public var status: Int?
+
+    /// Creates an outcome.
+    public init(output: String, cookies: Cookies, calledServer: Bool, status: Int? = nil) {
+        self.output = output
+        self.cookies = cookies
+        self.calledServer = calledServer
+        self.status = status
+    }
+}
