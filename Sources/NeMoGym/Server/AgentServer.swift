@@ -1,0 +1,135 @@
+import Foundation
+
+/// Serves a ``ResponsesAPIAgent`` with NeMo Gym's agent routes, as a transport-agnostic handler.
+///
+/// Routes (`AGENT_PROTOCOL.md` §1.1): `POST /v1/responses` and its `/ng-rollout/{id}/v1/responses` and
+/// `/ng-rollout/{id}/training-token-capture/v1/responses` twins, `POST /run`, `POST /aggregate_metrics` and
+/// the liveness `GET /`. Errors map as NeMo Gym maps them: 422 `{"detail": [...]}` for invalid bodies, 500
+/// with a JSON string naming the failing inner server, 404/405 `{"detail": ...}`.
+///
+/// ```swift
+/// let server = HTTPServer(configuration: .init(port: 8000), handler: AgentServer(agent: agent).handler)
+/// let port = try await server.start()
+/// await server.runUntilTerminated()
+/// ```
+///
+/// The handler is `HTTPRequest -> HTTPResponse`, so it can be mounted in another HTTP framework too: build an
+/// ``HTTPRequest`` from the framework's request (method, target, headers, body bytes), call
+/// ``handle(_:)``, and copy status, headers and body back.
+public struct AgentServer: Sendable {
+    /// The agent being served.
+    public let agent: any ResponsesAPIAgent
+    /// The name of the agent's own session cookie and the prefix of its error messages:
+    /// `<AgentClass>___<instance name>`, e.g. `SimpleAgent___my_agent`.
+    public let serverIdentity: String
+    /// Called with one line per request at debug level (`nil`: no request log).
+    public let debugLog: (@Sendable (String) -> Void)?
+
+    /// Creates a server for `agent`.
+    public init(agent: any ResponsesAPIAgent, debugLog: (@Sendable (String) -> Void)? = nil) {
+        self.agent = agent
+        self.serverIdentity = "\(String(describing: type(of: agent)))___\(agent.instanceName)"
+        self.debugLog = debugLog
+    }
+
+    /// The handler to give an ``HTTPServer``.
+    public var handler: HTTPHandler {
+        let server = self
+        return { request in await server.handle(request) }
+    }
+
+    /// Answers one request.
+    public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        let response = await route(request)
+        debugLog?("\(request.method) \(request.target) -> \(response.status)")
+        return response
+    }
+
+    private func route(_ request: HTTPRequest) async -> HTTPResponse {
+        let session = sessionCookie(from: request)
+        let path = request.path
+        guard let route = AgentRoute(path: path) else {
+            return withSession(.json(status: 404, ["detail": "Not Found"]), session)
+        }
+        guard request.method == route.method else {
+            var response = HTTPResponse.json(status: 405, ["detail": "Method Not Allowed"])
+            response.headers.add(name: "Allow", value: route.method.rawValue)
+            return withSession(response, session)
+        }
+        do {
+            switch route {
+            case .liveness:
+                return withSession(.json(["status": "ok"]), session)
+            case .responses(let rolloutID, let prefix):
+                let params = try ResponseCreateParams(validating: try parseBody(request))
+                let context = AgentCallContext(cookies: request.cookies, rolloutID: rolloutID, modelPathPrefix: prefix)
+                let response = try await agent.responses(params, context: context)
+                var http = HTTPResponse.json(.object(response.json))
+                http.setCookies(context.responseCookies)
+                return withSession(http, session)
+            case .run:
+                let run = try RunRequest(validating: try parseBody(request))
+                let context = AgentCallContext(cookies: request.cookies, rolloutID: AgentServer.rolloutID(of: run))
+                let result = try await agent.run(run, context: context)
+                return withSession(.json(.object(result.json)), session)
+            case .aggregateMetrics:
+                let body = try AggregateMetricsRequest(validating: try parseBody(request))
+                let metrics = try await agent.aggregateMetrics(body, context: AgentCallContext(cookies: request.cookies))
+                return withSession(.json(metrics.json), session)
+            }
+        } catch let error as RequestValidationError {
+            return withSession(.json(status: 422, error.detailJSON), session)
+        } catch {
+            // Like NeMo Gym's exception middleware: 500, a JSON string body, no Set-Cookie.
+            return .json(status: 500, .string(errorText(error)))
+        }
+    }
+
+    /// Parses a JSON body; a malformed one is a 422 `json_invalid` issue as FastAPI reports it.
+    private func parseBody(_ request: HTTPRequest) throws -> JSONValue {
+        guard !request.body.isEmpty else {
+            throw RequestValidationError([ValidationIssue(type: "missing", location: ["body"], message: "Field required", input: .null)])
+        }
+        do {
+            return try JSONValue(parsing: request.body)
+        } catch let error as JSONParseError {
+            throw RequestValidationError([ValidationIssue(
+                type: "json_invalid", location: ["body", .int(error.offset)], message: "JSON decode error",
+                input: [:], context: ["error": .string(error.pythonReason)])])
+        }
+    }
+
+    /// The 500 body text for an error, worded as NeMo Gym words it.
+    func errorText(_ error: any Error) -> String {
+        switch error {
+        case let error as InnerServerError:
+            return "Hit an exception in \(serverIdentity) calling an inner server: \(PythonRepr.bytes(error.body))"
+        case let error as InvalidModelResponseError:
+            return "RuntimeError(\(PythonRepr.string(error.referenceMessage)))"
+        default:
+            return "\(String(describing: type(of: error)))(\(PythonRepr.string(String(describing: error))))"
+        }
+    }
+
+    /// The rollout id of a run body: `_ng_rollout_id`, or `<task>-<rollout>[-a<attempt>]` from the indices.
+    static func rolloutID(of run: RunRequest) -> String? {
+        if let id = run.json["_ng_rollout_id"]?.string { return id }
+        guard let task = run.json["_ng_task_index"]?.int, let rollout = run.json["_ng_rollout_index"]?.int else { return nil }
+        if let attempt = run.json["_ng_attempt_index"]?.int, attempt > 0 { return "\(task)-\(rollout)-a\(attempt)" }
+        return "\(task)-\(rollout)"
+    }
+
+    // MARK: - The agent's own session cookie
+
+    private func sessionCookie(from request: HTTPRequest) -> String {
+        if let existing = request.cookies[serverIdentity], !existing.isEmpty { return existing }
+        let payload = Data(#"{"session_id": "\#(UUID().uuidString.lowercased())"}"#.utf8).base64EncodedString()
+        return payload + "." + String(Int(Date().timeIntervalSince1970))
+    }
+
+    private func withSession(_ response: HTTPResponse, _ session: String) -> HTTPResponse {
+        var response = response
+        response.headers.add(name: "Set-Cookie", value: "\(serverIdentity)=\(session); path=/; Max-Age=1209600; httponly; samesite=lax")
+        return response
+    }
+}
