@@ -53,9 +53,10 @@ public enum PassAtKMetrics {
                     }
                 }
                 if let answerKey {
-                    let answer = result[answerKey].flatMap { $0.isNull ? nil : $0 }
+                    var answer: JSONValue? = Optional.none
+                    if let stored = result[answerKey], !stored.isNull { answer = stored }
                     taskAnswers.append(answer)
-                    scores["no_answer"] = answer == nil ? 1 : 0
+                    if case .some = answer { scores["no_answer"] = 0 } else { scores["no_answer"] = 1 }
                 }
                 taskScores.append(scores)
             }
