@@ -7,6 +7,8 @@ public enum GymCLI {
     /// Every subcommand, in the order `gym --help` lists them.
     public static let commands: [any GymCommand.Type] = [
         // Each subcommand registers here.
+        DemoCommand.self,
+        CollectCommand.self,
     ]
 
     /// The top-level usage text.
