@@ -38,7 +38,7 @@ import Testing
         } catch {
             Issue.record("unexpected \(error)")
         }
-        #expect(AggregateMetrics.compute(verifyResponses: [["reward": 1.0], ["reward": 0.0]]) == AggregateMetrics())
+        #expect(throws: AggregateMetricsError.self) { try AggregateMetrics.compute(verifyResponses: [["reward": 1.0], ["reward": 0.0]]) }
         #expect((try? MetricsAggregator().aggregate([])) == AggregateMetrics())
     }
 

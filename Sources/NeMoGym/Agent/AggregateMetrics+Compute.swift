@@ -2,10 +2,10 @@ extension AggregateMetrics {
     /// Computes metrics locally from rollout results, as NeMo Gym's `compute_aggregate_metrics` does
     /// without hooks (see ``MetricsAggregator``).
     ///
-    /// This form never throws: results that share a `(task, rollout)` key, which NeMo Gym rejects, give
-    /// empty metrics. Use ``compute(verifyResponses:computeMetrics:keyMetrics:)`` to get the error.
-    public static func compute(verifyResponses: [JSONObject]) -> AggregateMetrics {
-        (try? MetricsAggregator().aggregate(verifyResponses)) ?? AggregateMetrics()
+    /// - Throws: ``AggregateMetricsError`` when two results share a `(task, rollout)` key, as NeMo Gym
+    ///   does (the agent server answers 500).
+    public static func compute(verifyResponses: [JSONObject]) throws -> AggregateMetrics {
+        try MetricsAggregator().aggregate(verifyResponses)
     }
 
     /// Computes metrics locally from rollout results with optional `compute_metrics` and
