@@ -31,6 +31,8 @@ extension YAMLParser {
             if isDocumentMarker(p) && bytes[p] == B.minus {
                 i = p + 3
                 explicitStart = true
+            } else if isDocumentMarker(p) {
+                throw error(.syntax, "found '...' (document end) before any document content", at: p)
             }
             break
         }
@@ -68,6 +70,7 @@ extension YAMLParser {
         guard let root else { return .object(JSONObject()) }
         switch root {
         case .object, .array: return root
+        case .null: return .object(JSONObject())  // OmegaConf.create(None) is {}
         default:
             throw error(.rootNotCollection,
                         "the document is a single \(root.kindName); a config must be a mapping of keys to values",
@@ -136,8 +139,8 @@ extension YAMLParser {
         let nodesBefore = nodeCount
         switch c {
         case B.minus where YAMLParser.isBlank(peek(1)):
-            if afterKey {
-                throw error(.syntax, "a block sequence cannot start on the same line as its key; "
+            if afterKey || !props.isEmpty {
+                throw error(.syntax, "a block sequence cannot start on the same line as its key, anchor or tag; "
                                 + "put '- item' on the next line", at: i)
             }
             try openAnchor(props)
@@ -216,7 +219,10 @@ extension YAMLParser {
             throw error(.syntax, "mapping values are not allowed here (a second 'key:' on one line; "
                             + "quote the value or move the nested key to its own line)", at: i)
         }
-        return .object(try parseBlockMapping(column: column(of: key.offset), firstKey: key))
+        // Properties before the first key belong to the key, and the mapping starts where they do.
+        var start = key.offset
+        if case .scalar(_, _, let props, _) = key, !props.isEmpty { start = props.offset }
+        return .object(try parseBlockMapping(column: column(of: start), firstKey: key))
     }
 
     // MARK: - Block mappings

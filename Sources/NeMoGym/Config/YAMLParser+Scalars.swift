@@ -52,8 +52,8 @@ extension YAMLParser {
                 if YAMLParser.isBlank(next) || (flow && YAMLParser.isFlowIndicator(next)) {
                     return (start, end, true)
                 }
-            } else if flow && YAMLParser.isFlowIndicator(c) {
-                break
+            } else if flow && (YAMLParser.isFlowIndicator(c) || c == B.question) {
+                break  // PyYAML also ends a plain scalar at '?' inside a flow collection
             }
             i += 1
             end = i
@@ -254,8 +254,9 @@ extension YAMLParser {
                 throw error(.syntax, "a block scalar indentation indicator must be 1-9, found '0'", at: i)
             }
         }
+        let headerEnd = i
         try skipSpaces()
-        if peek() == B.hash { while i < bytes.count && bytes[i] != B.lineFeed { i += 1 } }
+        if peek() == B.hash && i > headerEnd { while i < bytes.count && bytes[i] != B.lineFeed { i += 1 } }
         guard peek() == B.lineFeed || i >= bytes.count else {
             throw error(.syntax, "expected a comment or a line break after the block scalar header, found "
                             + quote(at: i), at: i)

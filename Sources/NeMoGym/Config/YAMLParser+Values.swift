@@ -6,6 +6,8 @@ extension YAMLParser {
     /// and a core tag (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`) converts as PyYAML does.
     func scalarValue(_ text: String, plain: Bool, tag: String?, at offset: Int) throws -> JSONValue {
         if let tag {
+            // The non-specific tag `!`: PyYAML types the scalar as if it were plain, whatever its style.
+            if tag == "!" { return try scalarValue(text, plain: true, tag: nil, at: offset) }
             guard tag.hasPrefix(YAMLParser.corePrefix) else { throw unsupportedTag(tag, at: offset) }
             switch tag.dropFirst(YAMLParser.corePrefix.count) {
             case "str":
@@ -75,7 +77,7 @@ extension YAMLParser {
 
     /// Checks a tag written on a collection (`!!map`, `!!seq`).
     func applyCollectionTag(_ tag: String?, to value: JSONValue, at offset: Int) throws -> JSONValue {
-        guard let tag else { return value }
+        guard let tag, tag != "!" else { return value }
         switch (tag, value) {
         case ("tag:yaml.org,2002:map", .object), ("tag:yaml.org,2002:seq", .array):
             return value

@@ -192,7 +192,7 @@ struct YAMLParser {
             if c == B.ampersand {
                 if props.anchor != nil { throw error(.syntax, "a node can have only one anchor", at: i) }
                 i += 1
-                let name = scanAnchorName()
+                let name = try scanAnchorName()
                 if name.isEmpty { throw error(.syntax, "expected an anchor name after '&'", at: start) }
                 props.anchor = name
             } else {
@@ -206,12 +206,23 @@ struct YAMLParser {
         }
     }
 
-    mutating func scanAnchorName() -> String {
+    /// Scans an anchor or alias name (letters, digits, `-`, `_`), as PyYAML requires.
+    mutating func scanAnchorName() throws -> String {
         let start = i
         while i < bytes.count {
             let c = bytes[i]
-            if YAMLParser.isBlank(c) || YAMLParser.isFlowIndicator(c) { break }
+            let isWordByte = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+                || c == B.minus || c == UInt8(ascii: "_")
+            if !isWordByte { break }
             i += 1
+        }
+        let next = peek()
+        guard i > start, YAMLParser.isBlank(next) || next == B.question || next == B.colon || next == B.comma
+            || next == B.closeBracket || next == B.closeBrace || next == B.percent || next == B.at
+            || next == B.backtick
+        else {
+            throw error(.syntax, "an anchor or alias name may hold only letters, digits, '-' and '_', found "
+                            + quote(at: i), at: i)
         }
         return String(decoding: bytes[start..<i], as: UTF8.self)
     }
@@ -268,7 +279,7 @@ struct YAMLParser {
     mutating func scanAlias() throws -> (name: String, offset: Int) {
         let offset = i
         i += 1
-        let name = scanAnchorName()
+        let name = try scanAnchorName()
         if name.isEmpty { throw error(.syntax, "expected an alias name after '*'", at: offset) }
         return (name, offset)
     }

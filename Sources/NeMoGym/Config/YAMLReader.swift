@@ -80,6 +80,16 @@ public enum YAMLReader {
         if let bad = firstInvalidUTF8(bytes) {
             throw fail("the file is not valid UTF-8; save it as UTF-8", at: bad)
         }
+        // PyYAML treats NEL, LS and PS as line breaks; no config uses them, so refuse rather than guess.
+        for k in bytes.indices where bytes[k] == 0xC2 || bytes[k] == 0xE2 {
+            let isNEL = bytes[k] == 0xC2 && k + 1 < bytes.count && bytes[k + 1] == 0x85
+            let isLSorPS = bytes[k] == 0xE2 && k + 2 < bytes.count && bytes[k + 1] == 0x80
+                && (bytes[k + 2] == 0xA8 || bytes[k + 2] == 0xA9)
+            if isNEL || isLSorPS {
+                throw fail("the Unicode line separator U+\(isNEL ? "0085" : (bytes[k + 2] == 0xA8 ? "2028" : "2029")) "
+                               + "is not supported; use a newline, or the escape in a double-quoted string", at: k)
+            }
+        }
         guard hasCR else { return bytes }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
