@@ -7,6 +7,9 @@ public enum GymCLI {
     /// Every subcommand, in the order `gym --help` lists them.
     public static let commands: [any GymCommand.Type] = [
         // Each subcommand registers here.
+        ListAgentsCommand.self,
+        SearchAgentsCommand.self,
+        ConfigShowCommand.self,
     ]
 
     /// The top-level usage text.
