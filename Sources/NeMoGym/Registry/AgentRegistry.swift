@@ -23,7 +23,7 @@ public enum AgentRegistry {
         for candidate in searchDirs + extra + [currentDirectory] where !candidate.isEmpty {
             let absolute = candidate.hasPrefix("/")
                 ? candidate : (currentDirectory as NSString).appendingPathComponent(candidate)
-            let standardized = (absolute as NSString).standardizingPath
+            let standardized = lexicallyNormalized(absolute)
             let resolved = realPath(standardized)
             if seen.insert(resolved).inserted { roots.append(standardized) }
         }
@@ -108,6 +108,17 @@ public enum AgentRegistry {
     static func isFile(_ path: String) -> Bool {
         var directory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && !directory.boolValue
+    }
+
+    /// An absolute path without `.`, `..`, repeated or trailing slashes; symlinks are kept.
+    static func lexicallyNormalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     /// `path` with symlinks resolved (unchanged when it does not exist).
