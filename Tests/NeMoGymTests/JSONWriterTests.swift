@@ -98,6 +98,18 @@ import Testing
         #expect(JSONWriter(style: .python).string(["k": [1, 2]]) == #"{"k": [1, 2]}"#)
     }
 
+    @Test(arguments: [JSONWriter.Style.compact, .python, .indented])
+    func escapeHeavyTextLongerThanTheSizeEstimate(style: JSONWriter.Style) throws {
+        let text = String(repeating: "\u{1}😀\"", count: 3000)
+        let value: JSONValue = ["k": .string(text), "list": [.string(text), 1]]
+        let bytes = value.jsonBytes(style: style)
+        #expect(String(decoding: bytes, as: UTF8.self) == value.jsonString(style: style))
+        #expect(try JSONValue(parsing: bytes) == value)
+        var appended = Array("prefix".utf8)
+        JSONWriter(style: style).write(value, into: &appended)
+        #expect(Array(appended.dropFirst(6)) == bytes)
+    }
+
     @Test func largeDocumentsGrowTheBuffer() throws {
         let big = JSONValue.array((0..<5000).map { .string("item \($0) ✓") })
         let printed = big.jsonBytes()

@@ -31,7 +31,9 @@ func makeResponsesDocument() -> JSONValue {
         "the", "agent", "calls", "a", "tool", "and", "reads", "its", "output", "before", "answering", "model",
         "reward", "verify", "rollout", "résumé", "naïve", "café", "Straße", "東京", "データ", "모델", "😀", "🚀",
         "path/to/file", "C:\\temp", "\"quoted\"", "tab\there", "line\nbreak", "x < y && y > z", "100%",
-        "α+β=γ", "€12.50", "—", "…", "ok",
+        "α+β=γ", "€12.50", "—", "…", "ok", "result", "because", "should", "function", "value", "returns", "which",
+        "search", "query", "then", "with", "from", "this", "that", "answer", "final", "step", "first", "second",
+        "number", "list", "items", "given", "where", "when", "there", "their", "about", "would", "could",
     ]
     func sentence(_ count: Int) -> String {
         var parts: [String] = []
@@ -79,7 +81,7 @@ func makeResponsesDocument() -> JSONValue {
                 "content": [
                     [
                         "type": "output_text",
-                        "text": .string(text(36)),
+                        "text": .string(text(38)),
                         "annotations": .array(annotations),
                         "logprobs": [],
                     ]
@@ -139,6 +141,8 @@ func report(_ label: String, bytes: Int, seconds: Double) {
     print("\(padded) \(String(format: "%8.1f", mbps)) MB/s   (\(String(format: "%.3f", seconds * 1000)) ms, \(bytes) B)")
 }
 
+// JSON_BENCH_ONLY=parse|print limits the run to one kind of case (for profiling).
+let only = ProcessInfo.processInfo.environment["JSON_BENCH_ONLY"]
 let arguments = CommandLine.arguments.dropFirst()
 let input: [UInt8]
 if let path = arguments.first {
@@ -160,12 +164,15 @@ do {
         exit(1)
     }
     var sink = 0
+    if only != "print" {
     let parse = try medianSeconds { sink &+= try JSONValue(parsing: input).isNull ? 1 : 2 }
     report("parse", bytes: input.count, seconds: parse)
     let lenient = try medianSeconds {
         sink &+= try JSONValue(parsing: input, options: .pythonCompatible).isNull ? 1 : 2
     }
     report("parse (pythonCompatible)", bytes: input.count, seconds: lenient)
+    }
+    if only != "parse" {
     for (name, style) in [("compact", JSONWriter.Style.compact), ("python", .python), ("indented", .indented)] {
         let size = value.jsonBytes(style: style).count
         let time = medianSeconds { sink &+= value.jsonBytes(style: style).count }
@@ -173,6 +180,7 @@ do {
     }
     let stringTime = medianSeconds { sink &+= value.jsonString().utf8.count }
     report("print compact as String", bytes: input.count, seconds: stringTime)
+    }
     if sink == 42 { print("") }
 } catch {
     print("error: \(error)")

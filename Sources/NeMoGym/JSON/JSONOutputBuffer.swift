@@ -1,16 +1,28 @@
 /// A growable byte buffer for ``JSONWriter``: unchecked appends after one capacity check per piece.
+///
+/// It either owns its memory or starts in memory it borrows (an array's uninitialised storage); when a
+/// borrowed buffer runs out of room it moves to memory of its own and ``isBorrowed`` becomes false.
 struct JSONOutputBuffer: ~Copyable {
     private(set) var start: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
+    /// Whether the bytes are still in the borrowed memory passed to ``init(borrowing:capacity:)``.
+    private(set) var isBorrowed: Bool
 
     init(capacity: Int) {
         self.capacity = max(capacity, 64)
         start = .allocate(capacity: self.capacity)
+        isBorrowed = false
+    }
+
+    init(borrowing memory: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        start = memory
+        self.capacity = capacity
+        isBorrowed = true
     }
 
     deinit {
-        start.deallocate()
+        if !isBorrowed { start.deallocate() }
     }
 
     /// Makes room for `n` more bytes.
@@ -20,11 +32,12 @@ struct JSONOutputBuffer: ~Copyable {
     }
 
     private mutating func grow(_ needed: Int) {
-        var newCapacity = capacity * 2
+        var newCapacity = max(capacity * 2, 64)
         while newCapacity < needed { newCapacity *= 2 }
         let newStart = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newStart.update(from: start, count: count)
-        start.deallocate()
+        newStart.initialize(from: start, count: count)
+        if !isBorrowed { start.deallocate() }
+        isBorrowed = false
         start = newStart
         capacity = newCapacity
     }
@@ -71,6 +84,11 @@ struct JSONOutputBuffer: ~Copyable {
         reserve(n)
         (start + count).initialize(repeating: byte, count: n)
         count += n
+    }
+
+    /// Forgets the bytes written, keeping the memory.
+    mutating func removeAll() {
+        count = 0
     }
 
     /// The bytes written so far.

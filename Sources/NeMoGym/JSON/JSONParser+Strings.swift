@@ -51,7 +51,7 @@ extension JSONParser {
 
     /// Parses the rest of a string from its first backslash (at `position`), building it in `scratch`.
     mutating func parseEscapedString(quote: Int, start: Int) throws -> String {
-        scratch.removeAll(keepingCapacity: true)
+        scratch.removeAll()
         var high: UInt64 = 0
         var runStart = start
         var p = position
@@ -62,18 +62,22 @@ extension JSONParser {
                 high |= w
                 p += 8
             }
-            guard p < count else { break }
-            let b = base[p]
-            if b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") && b >= 0x20 {
+            // Byte by byte through the word that stopped the fast loop, up to the next special byte.
+            let stop = min(count, p + 8)
+            while p < stop {
+                let b = base[p]
+                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
                 high |= UInt64(b)
                 p += 1
-                continue
             }
-            if runStart < p { scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: p - runStart)) }
+            guard p < count else { break }
+            if p == stop { continue }
+            let b = base[p]
+            if runStart < p { scratch.append(base + runStart, count: p - runStart) }
             if b == UInt8(ascii: "\"") {
                 position = p + 1
-                if high & 0x8080_8080_8080_8080 == 0 { return String(decoding: scratch, as: UTF8.self) }
-                if let s = scratch.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) { return s }
+                if high & 0x8080_8080_8080_8080 == 0 { return String(decoding: scratch.bytes, as: UTF8.self) }
+                if let s = String(validating: scratch.bytes, as: UTF8.self) { return s }
                 throw invalidUTF8(utf8Problem(from: start, to: p) ?? (start, "invalid start byte"))
             }
             if b < 0x20 { throw controlCharacter(at: p) }
@@ -149,20 +153,21 @@ extension JSONParser {
     }
 
     mutating func appendUTF8(_ v: UInt32) {
+        scratch.reserve(4)
         if v < 0x80 {
-            scratch.append(UInt8(v))
+            scratch.appendUnchecked(UInt8(v))
         } else if v < 0x800 {
-            scratch.append(UInt8(0xC0 | (v >> 6)))
-            scratch.append(UInt8(0x80 | (v & 0x3F)))
+            scratch.appendUnchecked(UInt8(0xC0 | (v >> 6)))
+            scratch.appendUnchecked(UInt8(0x80 | (v & 0x3F)))
         } else if v < 0x10000 {
-            scratch.append(UInt8(0xE0 | (v >> 12)))
-            scratch.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-            scratch.append(UInt8(0x80 | (v & 0x3F)))
+            scratch.appendUnchecked(UInt8(0xE0 | (v >> 12)))
+            scratch.appendUnchecked(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            scratch.appendUnchecked(UInt8(0x80 | (v & 0x3F)))
         } else {
-            scratch.append(UInt8(0xF0 | (v >> 18)))
-            scratch.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
-            scratch.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-            scratch.append(UInt8(0x80 | (v & 0x3F)))
+            scratch.appendUnchecked(UInt8(0xF0 | (v >> 18)))
+            scratch.appendUnchecked(UInt8(0x80 | ((v >> 12) & 0x3F)))
+            scratch.appendUnchecked(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            scratch.appendUnchecked(UInt8(0x80 | (v & 0x3F)))
         }
     }
 

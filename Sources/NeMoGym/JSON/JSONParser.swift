@@ -3,13 +3,14 @@
 /// Recursion is bounded by ``JSONParseOptions/maximumDepth`` (512 by default), which keeps the stack use
 /// small even on the reduced stacks of Swift concurrency tasks. Strings are scanned eight bytes at a time;
 /// runs without escapes become a `String` in one step.
-struct JSONParser {
+struct JSONParser: ~Copyable {
     let base: UnsafePointer<UInt8>
     let count: Int
     let options: JSONParseOptions
     var position = 0
     var depth = 0
-    var scratch: [UInt8] = []
+    /// Where strings with escapes are rebuilt.
+    var scratch = JSONOutputBuffer(capacity: 256)
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, options: JSONParseOptions) throws -> JSONValue {
         guard let base = bytes.baseAddress, bytes.count > 0 else {

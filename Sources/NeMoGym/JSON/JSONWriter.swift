@@ -43,23 +43,64 @@ public struct JSONWriter: Sendable {
 
     /// Appends the printed `value` to `output`.
     public func write(_ value: JSONValue, into output: inout [UInt8]) {
-        var buffer = JSONOutputBuffer(capacity: 1024)
+        var buffer = JSONOutputBuffer(capacity: estimatedSize(of: value))
         write(value, into: &buffer, level: 0)
         output.append(contentsOf: buffer.bytes)
     }
 
     /// The printed `value`.
     public func bytes(_ value: JSONValue) -> [UInt8] {
-        var buffer = JSONOutputBuffer(capacity: 1024)
-        write(value, into: &buffer, level: 0)
-        return Array(buffer.bytes)
+        // Print straight into the array's storage, sized from an estimate; if escapes make the text longer
+        // than that, the buffer moves to memory of its own and is copied once.
+        let estimate = estimatedSize(of: value)
+        var spilled: [UInt8]? = nil
+        let result = [UInt8](unsafeUninitializedCapacity: estimate) { storage, initialized in
+            guard let base = storage.baseAddress else { return }
+            var buffer = JSONOutputBuffer(borrowing: base, capacity: storage.count)
+            write(value, into: &buffer, level: 0)
+            if buffer.isBorrowed {
+                initialized = buffer.count
+            } else {
+                spilled = Array(buffer.bytes)
+            }
+        }
+        return spilled ?? result
     }
 
     /// The printed `value` as a string.
     public func string(_ value: JSONValue) -> String {
-        var buffer = JSONOutputBuffer(capacity: 1024)
+        var buffer = JSONOutputBuffer(capacity: estimatedSize(of: value))
         write(value, into: &buffer, level: 0)
         return String(decoding: buffer.bytes, as: UTF8.self)
+    }
+
+    /// The printed size of `value` if no character needed an escape, plus some room for escapes.
+    func estimatedSize(of value: JSONValue) -> Int {
+        let size = unescapedSize(of: value, level: 0)
+        return size + size / (style.escapesNonASCII ? 2 : 16) + 16
+    }
+
+    func unescapedSize(of value: JSONValue, level: Int) -> Int {
+        switch value {
+        case .null: return 4
+        case .bool(let b): return b ? 4 : 5
+        case .number(let n): return n.text.utf8.count
+        case .string(let s): return s.utf8.count + 2
+        case .array(let elements):
+            if elements.isEmpty { return 2 }
+            var size = 2 + (elements.count - 1) * style.itemSeparator.utf8CodeUnitCount
+            if style.indent > 0 { size += elements.count * (1 + style.indent * (level + 1)) + 1 + style.indent * level }
+            for element in elements { size += unescapedSize(of: element, level: level + 1) }
+            return size
+        case .object(let object):
+            if object.isEmpty { return 2 }
+            let n = object.count
+            var size = 2 + (n - 1) * style.itemSeparator.utf8CodeUnitCount + n * (style.keySeparator.utf8CodeUnitCount + 2)
+            if style.indent > 0 { size += n * (1 + style.indent * (level + 1)) + 1 + style.indent * level }
+            for key in object.storedKeys { size += key.utf8.count }
+            for member in object.storedValues { size += unescapedSize(of: member, level: level + 1) }
+            return size
+        }
     }
 
     // MARK: - Values
