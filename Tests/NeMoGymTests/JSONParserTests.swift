@@ -154,6 +154,17 @@ import Testing
         #expect(big["k19"] == "y")
     }
 
+    @Test func nestedDuplicatesReplaceTheRightValue() throws {
+        let many = (0..<20).map { #""k\#($0)":\#($0)"# }.joined(separator: ",")
+        let text = #"{"x":[1,{"a":1,"b":2,"a":[3]}],"y":{"a":1,"a":2},"z":{"#+many+#","k0":"last"},"x2":0}"#
+        let value = try JSONValue(parsing: text, options: .pythonCompatible)
+        #expect(value["x"] == [1, ["a": [3], "b": 2]])
+        #expect(value["y"] == ["a": 2])
+        #expect(value["z"]?["k0"] == "last")
+        #expect(value["z"]?.object?.keys.first == "k0")
+        #expect(value.object?.keys == ["x", "y", "z", "x2"])
+    }
+
     @Test(arguments: ["NaN", "Infinity", "-Infinity"])
     func nonFiniteNumbers(text: String) throws {
         #expect(parseError(text)?.code == .nonFiniteNumber)

@@ -42,6 +42,7 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
         /// A malformed number such as `1.` or `-`.
         public static let invalidNumber = Code(kind: .invalidNumber)
 
+        /// The code's name, e.g. `expectingValue`.
         public var description: String { "\(kind)" }
     }
 

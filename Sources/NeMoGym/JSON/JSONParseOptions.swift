@@ -4,7 +4,8 @@ public struct JSONParseOptions: Sendable, Hashable {
     public var allowsDuplicateKeys: Bool
     /// Whether `NaN`, `Infinity` and `-Infinity` are accepted as numbers.
     public var allowsNonFiniteNumbers: Bool
-    /// How deep arrays and objects may nest.
+    /// How deep arrays and objects may nest (512 by default). Parsing recurses once per level, so very large
+    /// limits can exhaust the smaller stacks of concurrency tasks; keep it in the low thousands at most.
     public var maximumDepth: Int
 
     /// Creates options.

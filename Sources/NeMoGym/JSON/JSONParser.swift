@@ -11,6 +11,10 @@ struct JSONParser: ~Copyable {
     var depth = 0
     /// Where strings with escapes are rebuilt.
     var scratch = JSONOutputBuffer(capacity: 256)
+    /// The elements of the open arrays and the values of the open objects.
+    var values = JSONParseStack<JSONValue>(capacity: 64)
+    /// The keys of the open objects.
+    var keys = JSONParseStack<String>(capacity: 64)
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, options: JSONParseOptions) throws -> JSONValue {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
@@ -127,9 +131,9 @@ struct JSONParser: ~Copyable {
             depth -= 1
             return .array([])
         }
-        var elements: [JSONValue] = []
+        let firstValue = values.count
         while true {
-            elements.append(try parseValue())
+            values.push(try parseValue())
             skipWhitespace()
             guard position < count else { throw error(.expectingComma, "Expected ',' or ']' but the input ended") }
             let b = base[position]
@@ -143,7 +147,7 @@ struct JSONParser: ~Copyable {
             throw error(.expectingComma, "Expected ',' or ']' after an array element, found \(found)")
         }
         depth -= 1
-        return .array(elements)
+        return .array(values.popArray(from: firstValue))
     }
 
     mutating func parseObject() throws -> JSONValue {
@@ -155,8 +159,8 @@ struct JSONParser: ~Copyable {
             depth -= 1
             return .object(JSONObject())
         }
-        var keys: [String] = []
-        var values: [JSONValue] = []
+        let first = keys.count
+        let firstValue = values.count
         var keySet: Set<String>? = nil
         while true {
             guard position < count, base[position] == UInt8(ascii: "\"") else {
@@ -173,21 +177,25 @@ struct JSONParser: ~Copyable {
             let value = try parseValue()
             // Duplicate detection: linear for small objects, a set once they grow.
             var existing: Int? = nil
-            if keys.count < 16 {
-                existing = keys.firstIndex(of: key)
+            if keys.count - first < 16 {
+                existing = keys.index(of: key, from: first)
             } else {
-                if keySet == nil { keySet = Set(keys) }
-                if keySet?.insert(key).inserted == false { existing = keys.firstIndex(of: key) }
+                if keySet == nil {
+                    var set = Set<String>(minimumCapacity: 32)
+                    for i in first..<keys.count { set.insert(keys[i]) }
+                    keySet = set
+                }
+                if keySet?.insert(key).inserted == false { existing = keys.index(of: key, from: first) }
             }
             if let existing {
                 guard options.allowsDuplicateKeys else {
                     throw error(.duplicateKey, "Duplicate object key \"\(key)\" (each key may appear once)",
                                 at: keyStart)
                 }
-                values[existing] = value
+                values[firstValue + (existing - first)] = value
             } else {
-                keys.append(key)
-                values.append(value)
+                keys.push(key)
+                values.push(value)
             }
             skipWhitespace()
             guard position < count else { throw error(.expectingComma, "Expected ',' or '}' but the input ended") }
@@ -202,7 +210,8 @@ struct JSONParser: ~Copyable {
             throw error(.expectingComma, "Expected ',' or '}' after the value of \"\(key)\", found \(found)")
         }
         depth -= 1
-        return .object(JSONObject(uncheckedKeys: keys, values: values))
+        let objectValues = values.popArray(from: firstValue)
+        return .object(JSONObject(uncheckedKeys: keys.popArray(from: first), values: objectValues))
     }
 
     // MARK: - Numbers
