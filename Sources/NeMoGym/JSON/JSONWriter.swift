@@ -114,26 +114,28 @@ public struct JSONWriter: Sendable {
         case .array(let elements):
             if elements.isEmpty { return out.append(UInt8(ascii: "["), UInt8(ascii: "]")) }
             out.append(UInt8(ascii: "["))
-            var first = true
-            for element in elements {
-                if !first { out.append(style.itemSeparator) }
-                first = false
-                newline(&out, level + 1)
-                write(element, into: &out, level: level + 1)
+            elements.withUnsafeBufferPointer { elements in
+                for i in 0..<elements.count {
+                    if i > 0 { out.append(style.itemSeparator) }
+                    newline(&out, level + 1)
+                    write(elements[i], into: &out, level: level + 1)
+                }
             }
             newline(&out, level)
             out.append(UInt8(ascii: "]"))
         case .object(let object):
             if object.isEmpty { return out.append(UInt8(ascii: "{"), UInt8(ascii: "}")) }
             out.append(UInt8(ascii: "{"))
-            let keys = object.storedKeys
-            let values = object.storedValues
-            for i in 0..<keys.count {
-                if i > 0 { out.append(style.itemSeparator) }
-                newline(&out, level + 1)
-                writeString(keys[i], into: &out)
-                out.append(style.keySeparator)
-                write(values[i], into: &out, level: level + 1)
+            object.storedKeys.withUnsafeBufferPointer { keys in
+                object.storedValues.withUnsafeBufferPointer { values in
+                    for i in 0..<keys.count {
+                        if i > 0 { out.append(style.itemSeparator) }
+                        newline(&out, level + 1)
+                        writeString(keys[i], into: &out)
+                        out.append(style.keySeparator)
+                        write(values[i], into: &out, level: level + 1)
+                    }
+                }
             }
             newline(&out, level)
             out.append(UInt8(ascii: "}"))
