@@ -1,10 +1,18 @@
 extension AggregateMetrics {
-    /// Computes metrics locally from rollout results, as NeMo Gym's `compute_aggregate_metrics` does.
-    public static func compute(verifyResponses: [JSONObject]) -> AggregateMetrics {
-        // Placeholder until the rollouts module lands: mean reward only.
-        let rewards = verifyResponses.compactMap { $0["reward"]?.double }
-        guard !rewards.isEmpty else { return AggregateMetrics() }
-        let mean = rewards.reduce(0, +) / Double(rewards.count)
-        return AggregateMetrics(agentMetrics: ["mean/reward": .double(mean)], keyMetrics: ["mean/reward": .double(mean)])
+    /// Computes metrics locally from rollout results, as NeMo Gym's `compute_aggregate_metrics` does
+    /// without hooks (see ``MetricsAggregator``).
+    ///
+    /// - Throws: ``AggregateMetricsError`` when two results share a `(task, rollout)` key, as NeMo Gym
+    ///   does (the agent server answers 500).
+    public static func compute(verifyResponses: [JSONObject]) throws -> AggregateMetrics {
+        try MetricsAggregator().aggregate(verifyResponses)
+    }
+
+    /// Computes metrics locally from rollout results with optional `compute_metrics` and
+    /// `get_key_metrics` hooks (see ``MetricsAggregator``).
+    /// - Throws: ``AggregateMetricsError`` for duplicate `(task, rollout)` keys; what a hook throws.
+    public static func compute(verifyResponses: [JSONObject], computeMetrics: MetricsAggregator.ComputeMetrics?,
+                               keyMetrics: MetricsAggregator.KeyMetrics?) throws -> AggregateMetrics {
+        try MetricsAggregator(computeMetrics: computeMetrics, keyMetrics: keyMetrics).aggregate(verifyResponses)
     }
 }

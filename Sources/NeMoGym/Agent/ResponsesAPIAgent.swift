@@ -46,6 +46,6 @@ extension ResponsesAPIAgent {
     public var instanceName: String { "agent" }
 
     public func aggregateMetrics(_ request: AggregateMetricsRequest, context: AgentCallContext) async throws -> AggregateMetrics {
-        AggregateMetrics.compute(verifyResponses: request.verifyResponses)
+        try AggregateMetrics.compute(verifyResponses: request.verifyResponses)
     }
 }

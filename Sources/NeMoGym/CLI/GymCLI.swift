@@ -6,7 +6,11 @@
 public enum GymCLI {
     /// Every subcommand, in the order `gym --help` lists them.
     public static let commands: [any GymCommand.Type] = [
-        // Each subcommand registers here.
+        DemoCommand.self,
+        CollectCommand.self,
+        ListAgentsCommand.self,
+        SearchAgentsCommand.self,
+        ConfigShowCommand.self,
     ]
 
     /// The top-level usage text.

@@ -42,7 +42,7 @@ extension ResourcesClient {
 
     public func aggregateMetrics(_ body: JSONValue) async throws -> JSONValue {
         let request = try AggregateMetricsRequest(validating: body)
-        return AggregateMetrics.compute(verifyResponses: request.verifyResponses).json
+        return try AggregateMetrics.compute(verifyResponses: request.verifyResponses).json
     }
 }
 

@@ -65,9 +65,33 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// Compares two numbers by value: integers exactly, anything else as doubles.
     public func isNumericallyEqual(to other: JSONNumber) -> Bool {
-        if isInteger, other.isInteger, let a = Int64(text), let b = Int64(other.text) { return a == b }
+        if isInteger, other.isInteger {
+            if let a = Int64(text), let b = Int64(other.text) { return a == b }
+            return pythonText == other.pythonText
+        }
         guard let a = doubleValue, let b = other.doubleValue else { return text == other.text }
         return a == b || (a.isNaN && b.isNaN)
+    }
+
+    /// The text Python's `json.dumps` prints for this number: integers in canonical form (`-0` prints `0`),
+    /// floats as `repr(float(text))` (`1.50` prints `1.5`, `1E5` prints `100000.0`, `1e400` prints
+    /// `Infinity`), `NaN`/`Infinity`/`-Infinity` unchanged.
+    public var pythonText: String {
+        if isNonFinite { return text }
+        if isInteger {
+            let utf8 = text.utf8
+            guard let first = utf8.first else { return text }
+            // Canonical already unless it is `-0`, has a `+` or a leading zero.
+            let digitsStart = first == UInt8(ascii: "-") || first == UInt8(ascii: "+") ? 1 : 0
+            let leadingZero = utf8.count > digitsStart + 1 && utf8.dropFirst(digitsStart).first == UInt8(ascii: "0")
+            if first != UInt8(ascii: "+") && !leadingZero && text != "-0" { return text }
+            if let value = Int64(text) { return String(value) }
+            var digits = Substring(text.dropFirst(digitsStart))
+            while digits.count > 1, digits.first == "0" { digits = digits.dropFirst() }
+            return (first == UInt8(ascii: "-") && digits != "0" ? "-" : "") + digits
+        }
+        guard let value = doubleValue else { return text }
+        return JSONNumber.pythonText(of: value)
     }
 
     /// Prints a double as Python's `repr(float)`: shortest round-trip digits, always with a `.` or an

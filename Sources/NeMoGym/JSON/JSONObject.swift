@@ -37,8 +37,11 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
     /// The values, in key order.
     public var values: [JSONValue] { storedValues }
 
+    /// The position of the first pair (always 0).
     public var startIndex: Int { 0 }
+    /// The position after the last pair (the number of keys).
     public var endIndex: Int { storedKeys.count }
+    /// The key and value at `position` (in insertion order).
     public subscript(position: Int) -> Element { (storedKeys[position], storedValues[position]) }
 
     /// The position of `key`, or `nil`.
@@ -111,10 +114,12 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
         storedValues.reserveCapacity(n)
     }
 
+    /// Whether both objects have the same keys in the same order with equal values.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.storedKeys == rhs.storedKeys && lhs.storedValues == rhs.storedValues
     }
 
+    /// Hashes the keys in order and the values.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(storedKeys)
         hasher.combine(storedValues)

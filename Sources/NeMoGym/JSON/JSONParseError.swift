@@ -42,6 +42,7 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
         /// A malformed number such as `1.` or `-`.
         public static let invalidNumber = Code(kind: .invalidNumber)
 
+        /// The code's name, e.g. `expectingValue`.
         public var description: String { "\(kind)" }
     }
 
@@ -57,25 +58,43 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
     public let characterOffset: Int
     /// A sentence describing the problem, without the position.
     public let reason: String
+    /// Python's own text where it is not a `JSONDecodeError` reason (UTF-8 decoding, recursion, a BOM).
+    let pythonOverride: String?
 
     /// The problem and its position, e.g. `Expecting ',' delimiter at line 1, column 9 (byte 8).`
     public var description: String {
         "\(reason) at line \(line), column \(column) (byte \(offset))."
     }
 
-    /// The problem as Python's `json.loads` reports it: `Expecting value: line 1 column 1 (char 0)`.
+    /// The problem as Python's `json.loads` reports it (`str(e)`): `Expecting value: line 1 column 1 (char 0)`.
+    ///
+    /// Invalid UTF-8 reads as Python's `UnicodeDecodeError` text and nesting that is too deep as its
+    /// `RecursionError` text. Strict-only problems (duplicate keys, `NaN`) have no Python counterpart and use
+    /// ``reason``.
     public var pythonMessage: String {
-        "\(pythonReason): line \(line) column \(column) (char \(characterOffset))"
+        switch code.kind {
+        case .invalidUTF8, .tooDeep: return pythonOverride ?? reason
+        default: return "\(pythonOverride ?? pythonReason): line \(line) column \(column) (char \(characterOffset))"
+        }
     }
 
     /// The Python `repr` of the exception: `JSONDecodeError('Expecting value: line 1 column 1 (char 0)')`.
     public var pythonDescription: String {
-        "JSONDecodeError(\(PythonRepr.string(pythonMessage)))"
+        "\(pythonExceptionName)(\(PythonRepr.string(pythonMessage)))"
+    }
+
+    /// The name of the Python exception class this error corresponds to.
+    public var pythonExceptionName: String {
+        switch code.kind {
+        case .invalidUTF8: return "UnicodeDecodeError"
+        case .tooDeep: return "RecursionError"
+        default: return "JSONDecodeError"
+        }
     }
 
     var pythonReason: String {
         switch code.kind {
-        case .expectingValue, .invalidNumber, .nonFiniteNumber, .invalidUTF8, .tooDeep: return "Expecting value"
+        case .expectingValue, .invalidNumber, .invalidUTF8, .tooDeep: return "Expecting value"
         case .expectingPropertyName: return "Expecting property name enclosed in double quotes"
         case .expectingColon: return "Expecting ':' delimiter"
         case .expectingComma: return "Expecting ',' delimiter"
@@ -83,12 +102,14 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
         case .invalidControlCharacter: return "Invalid control character at"
         case .invalidEscape: return "Invalid \\escape"
         case .invalidUnicodeEscape: return "Invalid \\uXXXX escape"
-        case .extraData, .duplicateKey: return "Extra data"
+        case .extraData: return "Extra data"
+        case .duplicateKey, .nonFiniteNumber: return reason
         }
     }
 
-    init(code: Code, offset: Int, reason: String, in bytes: UnsafeBufferPointer<UInt8>) {
+    init(code: Code, offset: Int, reason: String, in bytes: UnsafeBufferPointer<UInt8>, pythonMessage: String? = nil) {
         self.code = code
+        self.pythonOverride = pythonMessage
         self.offset = offset
         self.reason = reason
         var line = 1
@@ -107,59 +128,5 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
         self.line = line
         self.column = chars - lineStartChars + 1
         self.characterOffset = chars
-    }
-}
-
-/// Python `repr` helpers used to reproduce the reference's error texts.
-enum PythonRepr {
-    /// `repr(str)`: single quotes unless the text has a `'` and no `"`.
-    static func string(_ s: String) -> String {
-        let useDouble = s.contains("'") && !s.contains("\"")
-        let quote: Character = useDouble ? "\"" : "'"
-        var out = String(quote)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if Character(scalar) == quote {
-                    out += "\\" + String(quote)
-                } else if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\x" + hex(scalar.value, width: 2)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out.append(quote)
-        return out
-    }
-
-    /// `repr(bytes)` of UTF-8 bytes: `b'...'` with non-printable and non-ASCII bytes as `\xNN`.
-    static func bytes(_ bytes: some Sequence<UInt8>) -> String {
-        let array = Array(bytes)
-        let useDouble = array.contains(UInt8(ascii: "'")) && !array.contains(UInt8(ascii: "\""))
-        let quote: UInt8 = useDouble ? UInt8(ascii: "\"") : UInt8(ascii: "'")
-        var out = "b" + String(UnicodeScalar(quote))
-        for b in array {
-            switch b {
-            case UInt8(ascii: "\\"): out += "\\\\"
-            case UInt8(ascii: "\n"): out += "\\n"
-            case UInt8(ascii: "\r"): out += "\\r"
-            case UInt8(ascii: "\t"): out += "\\t"
-            case quote: out += "\\" + String(UnicodeScalar(quote))
-            case 0x20..<0x7F: out.unicodeScalars.append(UnicodeScalar(b))
-            default: out += "\\x" + hex(UInt32(b), width: 2)
-            }
-        }
-        out += String(UnicodeScalar(quote))
-        return out
-    }
-
-    static func hex(_ value: UInt32, width: Int) -> String {
-        let s = String(value, radix: 16)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 }

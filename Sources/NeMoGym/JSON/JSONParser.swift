@@ -1,108 +1,105 @@
-/// Options for ``JSONValue/init(parsing:options:)``.
-public struct JSONParseOptions: Sendable, Hashable {
-    /// Whether an object may repeat a key (the last value wins, at the first key's position).
-    public var allowsDuplicateKeys: Bool
-    /// Whether `NaN`, `Infinity` and `-Infinity` are accepted as numbers.
-    public var allowsNonFiniteNumbers: Bool
-    /// How deep arrays and objects may nest.
-    public var maximumDepth: Int
-
-    /// Creates options.
-    public init(allowsDuplicateKeys: Bool = false, allowsNonFiniteNumbers: Bool = false, maximumDepth: Int = 512) {
-        self.allowsDuplicateKeys = allowsDuplicateKeys
-        self.allowsNonFiniteNumbers = allowsNonFiniteNumbers
-        self.maximumDepth = maximumDepth
-    }
-
-    /// RFC 8259 JSON: duplicate keys and non-finite numbers are errors. The default everywhere.
-    public static let strict = JSONParseOptions()
-
-    /// What Python's `json.loads` accepts: duplicate keys (last wins) and `NaN`/`Infinity`. Used for the
-    /// arguments of function calls, which NeMo Gym parses with `json.loads`.
-    public static let pythonCompatible = JSONParseOptions(allowsDuplicateKeys: true, allowsNonFiniteNumbers: true)
-}
-
-extension JSONValue {
-    /// Parses a JSON document from UTF-8 bytes.
-    /// - Throws: ``JSONParseError`` naming what was expected and the byte offset.
-    public init<Bytes: Collection<UInt8>>(parsing bytes: Bytes, options: JSONParseOptions = .strict) throws {
-        if let value = try bytes.withContiguousStorageIfAvailable({ try JSONParser.parse($0, options: options) }) {
-            self = value
-        } else {
-            self = try Array(bytes).withUnsafeBufferPointer { try JSONParser.parse($0, options: options) }
-        }
-    }
-
-    /// Parses a JSON document from a string.
-    /// - Throws: ``JSONParseError`` naming what was expected and the byte offset.
-    public init(parsing text: String, options: JSONParseOptions = .strict) throws {
-        var text = text
-        self = try text.withUTF8 { try JSONParser.parse($0, options: options) }
-    }
-}
-
 /// A recursive-descent parser over UTF-8 bytes.
-struct JSONParser {
-    let bytes: UnsafeBufferPointer<UInt8>
+///
+/// Recursion is bounded by ``JSONParseOptions/maximumDepth`` (512 by default), which keeps the stack use
+/// small even on the reduced stacks of Swift concurrency tasks. Strings are scanned eight bytes at a time;
+/// runs without escapes become a `String` in one step.
+struct JSONParser: ~Copyable {
+    let base: UnsafePointer<UInt8>
+    let count: Int
     let options: JSONParseOptions
     var position = 0
     var depth = 0
-    var scratch: [UInt8] = []
+    /// Where strings with escapes are rebuilt.
+    var scratch = JSONOutputBuffer(capacity: 256)
+    /// The elements of the open arrays and the values of the open objects.
+    var values = JSONParseStack<JSONValue>(capacity: 64)
+    /// The keys of the open objects.
+    var keys = JSONParseStack<String>(capacity: 64)
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, options: JSONParseOptions) throws -> JSONValue {
-        var parser = JSONParser(bytes: bytes, options: options)
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            throw JSONParseError(code: .expectingValue, offset: 0, reason: "The input is empty; expected a JSON value",
+                                 in: bytes)
+        }
+        var parser = JSONParser(base: base, count: bytes.count, options: options)
+        if bytes.count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF {
+            throw parser.error(.expectingValue, "The input starts with a UTF-8 byte order mark; remove it",
+                               python: "Unexpected UTF-8 BOM (decode using utf-8-sig)")
+        }
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
-        if parser.position < bytes.count {
-            throw parser.error(.extraData, "Unexpected text after the JSON document")
+        if parser.position < parser.count {
+            throw parser.error(.extraData, "Unexpected \(parser.found) after the JSON document (expected the end)")
         }
         return value
     }
 
-    func error(_ code: JSONParseError.Code, _ reason: String, at offset: Int? = nil) -> JSONParseError {
-        JSONParseError(code: code, offset: offset ?? position, reason: reason, in: bytes)
+    // MARK: - Errors
+
+    func error(_ code: JSONParseError.Code, _ reason: String, at offset: Int? = nil,
+               python: String? = nil) -> JSONParseError
+    {
+        JSONParseError(code: code, offset: offset ?? position, reason: reason,
+                       in: UnsafeBufferPointer(start: base, count: count), pythonMessage: python)
     }
+
+    /// The input at the current position, quoted for an error message (`'x'`, or `the end of the input`).
+    var found: String { describe(at: position) }
+
+    func describe(at offset: Int) -> String {
+        guard offset < count else { return "end of input" }
+        let b = base[offset]
+        if b >= 0x21 && b < 0x7F { return "'\(Character(UnicodeScalar(b)))'" }
+        return "byte 0x" + PythonRepr.hex(UInt32(b), width: 2)
+    }
+
+    // MARK: - Structure
 
     @inline(__always)
     mutating func skipWhitespace() {
-        while position < bytes.count {
-            switch bytes[position] {
-            case 0x20, 0x0A, 0x0D, 0x09: position += 1
-            default: return
-            }
+        while position < count {
+            let b = base[position]
+            guard b <= 0x20, b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+            position += 1
         }
     }
 
     mutating func parseValue() throws -> JSONValue {
-        guard position < bytes.count else { throw error(.expectingValue, "Expected a value but the input ended") }
-        switch bytes[position] {
+        guard position < count else { throw error(.expectingValue, "Expected a value but the input ended") }
+        switch base[position] {
+        case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "-"):
+            if position + 1 < count, base[position + 1] == UInt8(ascii: "I") { return try parseNonFinite("-Infinity") }
+            return .number(try parseNumber())
         case UInt8(ascii: "t"): return try parseLiteral("true", .bool(true))
         case UInt8(ascii: "f"): return try parseLiteral("false", .bool(false))
         case UInt8(ascii: "n"): return try parseLiteral("null", .null)
         case UInt8(ascii: "N"): return try parseNonFinite("NaN")
         case UInt8(ascii: "I"): return try parseNonFinite("Infinity")
-        case UInt8(ascii: "-"):
-            if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "I") {
-                return try parseNonFinite("-Infinity")
+        default:
+            if base[position] >= 0x80, let problem = utf8Problem(from: position, to: min(count, position + 4)) {
+                throw invalidUTF8(problem)
             }
-            return .number(try parseNumber())
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
-        default: throw error(.expectingValue, "Expected a value")
+            throw error(.expectingValue, "Expected a value (a string, number, object, array, true, false or null), found \(found)")
         }
     }
 
     mutating func parseLiteral(_ word: StaticString, _ value: JSONValue) throws -> JSONValue {
-        let count = word.utf8CodeUnitCount
-        guard position + count <= bytes.count else { throw error(.expectingValue, "Expected a value") }
-        let p = word.utf8Start
-        for i in 0..<count where bytes[position + i] != p[i] {
-            throw error(.expectingValue, "Expected a value")
+        let length = word.utf8CodeUnitCount
+        var matches = position + length <= count
+        var i = 0
+        while matches, i < length {
+            matches = base[position + i] == word.utf8Start[i]
+            i += 1
         }
-        position += count
+        guard matches else {
+            throw error(.expectingValue, "Expected a value, found \(found) (did you mean '\(word)'?)")
+        }
+        position += length
         return value
     }
 
@@ -110,284 +107,147 @@ struct JSONParser {
         let start = position
         _ = try parseLiteral(word, .null)
         guard options.allowsNonFiniteNumbers else {
-            throw error(.nonFiniteNumber, "'\(word)' is not valid JSON (non-finite numbers are not allowed)", at: start)
+            throw error(.nonFiniteNumber,
+                        "'\(word)' is not valid JSON (non-finite numbers need the pythonCompatible options)", at: start)
         }
         return .number(JSONNumber(unchecked: "\(word)"))
     }
 
-    mutating func enter() throws {
+    @inline(__always)
+    mutating func enter(_ kind: String) throws {
         depth += 1
         if depth > options.maximumDepth {
-            throw error(.tooDeep, "Arrays and objects nest deeper than \(options.maximumDepth) levels")
+            throw error(.tooDeep, "Arrays and objects nest deeper than \(options.maximumDepth) levels",
+                        python: "maximum recursion depth exceeded while decoding a JSON \(kind) from a unicode string")
         }
     }
 
     mutating func parseArray() throws -> JSONValue {
-        try enter()
+        try enter("array")
         position += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+        if position < count, base[position] == UInt8(ascii: "]") {
             position += 1
             depth -= 1
-            return .array(elements)
+            return .array([])
         }
+        let firstValue = values.count
         while true {
+            values.push(try parseValue())
             skipWhitespace()
-            elements.append(try parseValue())
-            skipWhitespace()
-            guard position < bytes.count else {
-                throw error(.expectingComma, "Expected ',' or ']' but the input ended")
-            }
-            let b = bytes[position]
+            guard position < count else { throw error(.expectingComma, "Expected ',' or ']' but the input ended") }
+            let b = base[position]
             position += 1
-            if b == UInt8(ascii: ",") { continue }
+            if b == UInt8(ascii: ",") {
+                skipWhitespace()
+                continue
+            }
             if b == UInt8(ascii: "]") { break }
-            throw error(.expectingComma, "Expected ',' or ']' in an array", at: position - 1)
+            position -= 1
+            throw error(.expectingComma, "Expected ',' or ']' after an array element, found \(found)")
         }
         depth -= 1
-        return .array(elements)
+        return .array(values.popArray(from: firstValue))
     }
 
     mutating func parseObject() throws -> JSONValue {
-        try enter()
+        try enter("object")
         position += 1
-        var keys: [String] = []
-        var values: [JSONValue] = []
-        var keySet: Set<String>? = nil
         skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+        if position < count, base[position] == UInt8(ascii: "}") {
             position += 1
             depth -= 1
             return .object(JSONObject())
         }
+        let first = keys.count
+        let firstValue = values.count
+        var keySet: Set<String>? = nil
         while true {
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-                throw error(.expectingPropertyName, "Expected an object key in double quotes")
+            guard position < count, base[position] == UInt8(ascii: "\"") else {
+                throw error(.expectingPropertyName, "Expected an object key in double quotes, found \(found)")
             }
             let keyStart = position
             let key = try parseString()
             skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-                throw error(.expectingColon, "Expected ':' after the object key \"\(key)\"")
+            guard position < count, base[position] == UInt8(ascii: ":") else {
+                throw error(.expectingColon, "Expected ':' after the object key \"\(key)\", found \(found)")
             }
             position += 1
             skipWhitespace()
             let value = try parseValue()
             // Duplicate detection: linear for small objects, a set once they grow.
             var existing: Int? = nil
-            if keys.count < 16 {
-                existing = keys.firstIndex(of: key)
+            if keys.count - first < 16 {
+                existing = keys.index(of: key, from: first)
             } else {
-                if keySet == nil { keySet = Set(keys) }
-                if keySet!.contains(key) { existing = keys.firstIndex(of: key) }
-                keySet!.insert(key)
+                if keySet == nil {
+                    var set = Set<String>(minimumCapacity: 32)
+                    for i in first..<keys.count { set.insert(keys[i]) }
+                    keySet = set
+                }
+                if keySet?.insert(key).inserted == false { existing = keys.index(of: key, from: first) }
             }
             if let existing {
                 guard options.allowsDuplicateKeys else {
-                    throw error(.duplicateKey, "Duplicate object key \"\(key)\"", at: keyStart)
+                    throw error(.duplicateKey, "Duplicate object key \"\(key)\" (each key may appear once)",
+                                at: keyStart)
                 }
-                values[existing] = value
+                values[firstValue + (existing - first)] = value
             } else {
-                keys.append(key)
-                values.append(value)
+                keys.push(key)
+                values.push(value)
             }
             skipWhitespace()
-            guard position < bytes.count else {
-                throw error(.expectingComma, "Expected ',' or '}' but the input ended")
-            }
-            let b = bytes[position]
+            guard position < count else { throw error(.expectingComma, "Expected ',' or '}' but the input ended") }
+            let b = base[position]
             position += 1
-            if b == UInt8(ascii: ",") { continue }
+            if b == UInt8(ascii: ",") {
+                skipWhitespace()
+                continue
+            }
             if b == UInt8(ascii: "}") { break }
-            throw error(.expectingComma, "Expected ',' or '}' in an object", at: position - 1)
+            position -= 1
+            throw error(.expectingComma, "Expected ',' or '}' after the value of \"\(key)\", found \(found)")
         }
         depth -= 1
-        return .object(JSONObject(uncheckedKeys: keys, values: values))
+        let objectValues = values.popArray(from: firstValue)
+        return .object(JSONObject(uncheckedKeys: keys.popArray(from: first), values: objectValues))
     }
 
+    // MARK: - Numbers
+
+    /// Scans a number as Python's `json` does (`-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?`); what follows a
+    /// partial match (`1.`, `01`) is left for the caller to reject.
     mutating func parseNumber() throws -> JSONNumber {
         let start = position
-        if bytes[position] == UInt8(ascii: "-") { position += 1 }
-        guard position < bytes.count, isDigit(bytes[position]) else {
-            throw error(.invalidNumber, "Expected a digit in a number", at: start)
+        var p = position
+        if base[p] == UInt8(ascii: "-") { p += 1 }
+        guard p < count, isDigit(base[p]) else {
+            throw error(.invalidNumber, "Expected a digit after '-' in a number, found \(describe(at: p))", at: start)
         }
-        if bytes[position] == UInt8(ascii: "0") {
-            position += 1
+        if base[p] == UInt8(ascii: "0") {
+            p += 1
         } else {
-            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            while p < count, isDigit(base[p]) { p += 1 }
         }
-        if position < bytes.count, bytes[position] == UInt8(ascii: "."),
-            position + 1 < bytes.count, isDigit(bytes[position + 1])
-        {
-            position += 2
-            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        if p + 1 < count, base[p] == UInt8(ascii: "."), isDigit(base[p + 1]) {
+            p += 2
+            while p < count, isDigit(base[p]) { p += 1 }
         }
-        if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
-            var p = position + 1
-            if p < bytes.count, bytes[p] == UInt8(ascii: "+") || bytes[p] == UInt8(ascii: "-") { p += 1 }
-            if p < bytes.count, isDigit(bytes[p]) {
-                p += 1
-                while p < bytes.count, isDigit(bytes[p]) { p += 1 }
-                position = p
+        if p < count, base[p] | 0x20 == UInt8(ascii: "e") {
+            var q = p + 1
+            if q < count, base[q] == UInt8(ascii: "+") || base[q] == UInt8(ascii: "-") { q += 1 }
+            if q < count, isDigit(base[q]) {
+                q += 1
+                while q < count, isDigit(base[q]) { q += 1 }
+                p = q
             }
         }
-        return JSONNumber(unchecked: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
+        position = p
+        return JSONNumber(unchecked: String(decoding: UnsafeBufferPointer(start: base + start, count: p - start),
+                                            as: UTF8.self))
     }
 
     @inline(__always)
     func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
-
-    mutating func parseString() throws -> String {
-        let quote = position
-        position += 1
-        let start = position
-        var nonASCII = false
-        while position < bytes.count {
-            let b = bytes[position]
-            if b == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
-                position += 1
-                if !nonASCII { return String(decoding: slice, as: UTF8.self) }
-                return try validated(slice, at: start)
-            }
-            if b == UInt8(ascii: "\\") { break }
-            if b < 0x20 {
-                throw error(.invalidControlCharacter, "Raw control character in a string (escape it)")
-            }
-            if b >= 0x80 { nonASCII = true }
-            position += 1
-        }
-        guard position < bytes.count else {
-            throw error(.unterminatedString, "Unterminated string", at: quote)
-        }
-        return try parseEscapedString(quote: quote, start: start, nonASCII: nonASCII)
-    }
-
-    func validated(_ slice: UnsafeBufferPointer<UInt8>, at start: Int) throws -> String {
-        if let s = String(validating: slice, as: UTF8.self) { return s }
-        // Find the first invalid byte for the error message.
-        var offset = 0
-        var iterator = slice.makeIterator()
-        var decoder = UTF8()
-        loop: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): offset += UTF8.width(scalar)
-            case .emptyInput: break loop
-            case .error: break loop
-            }
-        }
-        throw error(.invalidUTF8, "Invalid UTF-8 in a string", at: start + offset)
-    }
-
-    mutating func parseEscapedString(quote: Int, start: Int, nonASCII: Bool) throws -> String {
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<position]))
-        var nonASCII = nonASCII
-        while position < bytes.count {
-            let b = bytes[position]
-            if b == UInt8(ascii: "\"") {
-                position += 1
-                if !nonASCII { return String(decoding: scratch, as: UTF8.self) }
-                return try scratch.withUnsafeBufferPointer { buffer in
-                    if let s = String(validating: buffer, as: UTF8.self) { return s }
-                    throw error(.invalidUTF8, "Invalid UTF-8 in a string", at: quote)
-                }
-            }
-            if b < 0x20 {
-                throw error(.invalidControlCharacter, "Raw control character in a string (escape it)")
-            }
-            if b != UInt8(ascii: "\\") {
-                if b >= 0x80 { nonASCII = true }
-                scratch.append(b)
-                position += 1
-                continue
-            }
-            let escapeStart = position
-            position += 1
-            guard position < bytes.count else {
-                throw error(.unterminatedString, "Unterminated string", at: quote)
-            }
-            let e = bytes[position]
-            position += 1
-            switch e {
-            case UInt8(ascii: "\""): scratch.append(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): scratch.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "/"): scratch.append(UInt8(ascii: "/"))
-            case UInt8(ascii: "b"): scratch.append(0x08)
-            case UInt8(ascii: "f"): scratch.append(0x0C)
-            case UInt8(ascii: "n"): scratch.append(0x0A)
-            case UInt8(ascii: "r"): scratch.append(0x0D)
-            case UInt8(ascii: "t"): scratch.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try parseHex4(escapeStart: escapeStart)
-                if (0xD800..<0xDC00).contains(scalar) {
-                    // A high surrogate: combine with a following low surrogate, else U+FFFD.
-                    if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                        bytes[position + 1] == UInt8(ascii: "u")
-                    {
-                        let save = position
-                        position += 2
-                        let low = try parseHex4(escapeStart: save)
-                        if (0xDC00..<0xE000).contains(low) {
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        } else {
-                            position = save
-                            scalar = 0xFFFD
-                        }
-                    } else {
-                        scalar = 0xFFFD
-                    }
-                } else if (0xDC00..<0xE000).contains(scalar) {
-                    scalar = 0xFFFD
-                }
-                nonASCII = nonASCII || scalar >= 0x80
-                appendUTF8(UnicodeScalar(scalar) ?? "\u{FFFD}")
-            default:
-                throw error(.invalidEscape, "Invalid escape '\\\(UnicodeScalar(e))' in a string", at: escapeStart)
-            }
-        }
-        throw error(.unterminatedString, "Unterminated string", at: quote)
-    }
-
-    mutating func parseHex4(escapeStart: Int) throws -> UInt32 {
-        guard position + 4 <= bytes.count else {
-            throw error(.invalidUnicodeEscape, "Invalid \\u escape (expected 4 hex digits)", at: escapeStart)
-        }
-        var v: UInt32 = 0
-        for i in 0..<4 {
-            let b = bytes[position + i]
-            let d: UInt32
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(b - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(b - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(b - UInt8(ascii: "A") + 10)
-            default:
-                throw error(.invalidUnicodeEscape, "Invalid \\u escape (expected 4 hex digits)", at: escapeStart)
-            }
-            v = v << 4 | d
-        }
-        position += 4
-        return v
-    }
-
-    mutating func appendUTF8(_ scalar: UnicodeScalar) {
-        let v = scalar.value
-        if v < 0x80 {
-            scratch.append(UInt8(v))
-        } else if v < 0x800 {
-            scratch.append(UInt8(0xC0 | (v >> 6)))
-            scratch.append(UInt8(0x80 | (v & 0x3F)))
-        } else if v < 0x10000 {
-            scratch.append(UInt8(0xE0 | (v >> 12)))
-            scratch.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-            scratch.append(UInt8(0x80 | (v & 0x3F)))
-        } else {
-            scratch.append(UInt8(0xF0 | (v >> 18)))
-            scratch.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
-            scratch.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-            scratch.append(UInt8(0x80 | (v & 0x3F)))
-        }
-    }
 }

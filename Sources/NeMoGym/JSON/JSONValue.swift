@@ -28,14 +28,22 @@ public enum JSONValue: Sendable, Hashable {
 
 extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
-    ExpressibleByDictionaryLiteral
+    ExpressibleByDictionaryLiteral, ExpressibleByStringInterpolation
 {
+    /// `nil` is JSON `null`.
     public init(nilLiteral: ()) { self = .null }
+    /// `true` / `false`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An integer literal is an integer number.
     public init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
+    /// A float literal is a float number printed as Python would (`1.0`, `1e-06`).
     public init(floatLiteral value: Double) { self = .number(JSONNumber(value)) }
+    /// A string literal (also with interpolation) is a string.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An array literal is an array.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A dictionary literal is an object in the literal's order (a repeated key keeps its first position
+    /// and last value).
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(JSONObject(elements)) }
 
     /// An integer number.

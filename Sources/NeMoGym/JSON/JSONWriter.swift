@@ -1,22 +1,36 @@
 /// Prints ``JSONValue``s to UTF-8 bytes.
 ///
-/// The default ``Style/compact`` style has no spaces, keeps key order, does not escape `/` and prints
-/// non-ASCII text as UTF-8. ``Style/python`` matches Python's `json.dumps` defaults (`", "`, `": "` and
-/// `\uXXXX` for non-ASCII), ``Style/indented`` matches `orjson`'s two-space indentation.
+/// The default ``Style/compact`` style has no spaces, keeps key order, does not escape `/`, prints
+/// non-ASCII text as UTF-8 and numbers as their stored text. ``Style/python`` prints exactly what
+/// Python's `json.dumps(x)` prints for the same value, and ``Style/indented`` matches `orjson`'s
+/// `OPT_INDENT_2` layout (the same as `json.dumps(x, indent=2, ensure_ascii=False)`).
+///
+/// ```swift
+/// let value: JSONValue = ["name": "café", "n": [1, 2.5]]
+/// value.jsonString()                   // {"name":"café","n":[1,2.5]}
+/// value.jsonString(style: .python)     // {"name": "caf\u00e9", "n": [1, 2.5]}
+/// ```
 public struct JSONWriter: Sendable {
     /// How a document is laid out.
     public struct Style: Sendable, Hashable {
-        let itemSeparator: [UInt8]
-        let keySeparator: [UInt8]
-        let escapesNonASCII: Bool
-        let indent: Int
+        enum Kind: Hashable, Sendable { case compact, python, indented }
+        let kind: Kind
 
-        /// No spaces, UTF-8 output (the wire format).
-        public static let compact = Style(itemSeparator: [0x2C], keySeparator: [0x3A], escapesNonASCII: false, indent: 0)
-        /// Python's `json.dumps` defaults: `", "` and `": "`, non-ASCII as `\uXXXX`.
-        public static let python = Style(itemSeparator: [0x2C, 0x20], keySeparator: [0x3A, 0x20], escapesNonASCII: true, indent: 0)
-        /// Two-space indentation, one member per line (`orjson.OPT_INDENT_2`).
-        public static let indented = Style(itemSeparator: [0x2C], keySeparator: [0x3A, 0x20], escapesNonASCII: false, indent: 2)
+        /// No spaces, UTF-8 output, numbers as stored (the wire format).
+        public static let compact = Style(kind: .compact)
+
+        /// Python's `json.dumps` defaults: `", "` and `": "`, non-ASCII and DEL as `\uXXXX` (`ensure_ascii`),
+        /// floats as Python's `repr` (`1.50` prints `1.5`, `1E5` prints `100000.0`), `-0` as `0`.
+        public static let python = Style(kind: .python)
+
+        /// Two-space indentation, one member per line, `": "` after keys, UTF-8 output (`orjson.OPT_INDENT_2`).
+        public static let indented = Style(kind: .indented)
+
+        var itemSeparator: StaticString { kind == .python ? ", " : "," }
+        var keySeparator: StaticString { kind == .compact ? ":" : ": " }
+        var escapesNonASCII: Bool { kind == .python }
+        var normalizesNumbers: Bool { kind == .python }
+        var indent: Int { kind == .indented ? 2 : 0 }
     }
 
     /// The layout.
@@ -29,49 +43,99 @@ public struct JSONWriter: Sendable {
 
     /// Appends the printed `value` to `output`.
     public func write(_ value: JSONValue, into output: inout [UInt8]) {
-        write(value, into: &output, level: 0)
+        var buffer = JSONOutputBuffer(capacity: estimatedSize(of: value))
+        write(value, into: &buffer, level: 0)
+        output.append(contentsOf: buffer.bytes)
     }
 
     /// The printed `value`.
     public func bytes(_ value: JSONValue) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        write(value, into: &out, level: 0)
-        return out
+        // Print straight into the array's storage, sized from an estimate; if escapes make the text longer
+        // than that, the buffer moves to memory of its own and is copied once.
+        let estimate = estimatedSize(of: value)
+        var spilled: [UInt8]? = nil
+        let result = [UInt8](unsafeUninitializedCapacity: estimate) { storage, initialized in
+            guard let base = storage.baseAddress else { return }
+            var buffer = JSONOutputBuffer(borrowing: base, capacity: storage.count)
+            write(value, into: &buffer, level: 0)
+            if buffer.isBorrowed {
+                initialized = buffer.count
+            } else {
+                spilled = Array(buffer.bytes)
+            }
+        }
+        return spilled ?? result
     }
 
     /// The printed `value` as a string.
     public func string(_ value: JSONValue) -> String {
-        String(decoding: bytes(value), as: UTF8.self)
+        var buffer = JSONOutputBuffer(capacity: estimatedSize(of: value))
+        write(value, into: &buffer, level: 0)
+        return String(decoding: buffer.bytes, as: UTF8.self)
     }
 
-    func write(_ value: JSONValue, into out: inout [UInt8], level: Int) {
+    /// The printed size of `value` if no character needed an escape, plus some room for escapes.
+    func estimatedSize(of value: JSONValue) -> Int {
+        let size = unescapedSize(of: value, level: 0)
+        return size + size / (style.escapesNonASCII ? 2 : 16) + 16
+    }
+
+    func unescapedSize(of value: JSONValue, level: Int) -> Int {
         switch value {
-        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let b): b ? out.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) : out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
-        case .number(let n): out.append(contentsOf: n.text.utf8)
+        case .null: return 4
+        case .bool(let b): return b ? 4 : 5
+        case .number(let n): return n.text.utf8.count
+        case .string(let s): return s.utf8.count + 2
+        case .array(let elements):
+            if elements.isEmpty { return 2 }
+            var size = 2 + (elements.count - 1) * style.itemSeparator.utf8CodeUnitCount
+            if style.indent > 0 { size += elements.count * (1 + style.indent * (level + 1)) + 1 + style.indent * level }
+            for element in elements { size += unescapedSize(of: element, level: level + 1) }
+            return size
+        case .object(let object):
+            if object.isEmpty { return 2 }
+            let n = object.count
+            var size = 2 + (n - 1) * style.itemSeparator.utf8CodeUnitCount + n * (style.keySeparator.utf8CodeUnitCount + 2)
+            if style.indent > 0 { size += n * (1 + style.indent * (level + 1)) + 1 + style.indent * level }
+            for key in object.storedKeys { size += key.utf8.count }
+            for member in object.storedValues { size += unescapedSize(of: member, level: level + 1) }
+            return size
+        }
+    }
+
+    // MARK: - Values
+
+    func write(_ value: JSONValue, into out: inout JSONOutputBuffer, level: Int) {
+        switch value {
+        case .null: out.append("null")
+        case .bool(let b): b ? out.append("true") : out.append("false")
+        case .number(let n): writeNumber(n, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let elements):
+            if elements.isEmpty { return out.append(UInt8(ascii: "["), UInt8(ascii: "]")) }
             out.append(UInt8(ascii: "["))
-            if elements.isEmpty { out.append(UInt8(ascii: "]")); return }
-            for (i, element) in elements.enumerated() {
-                if i > 0 { append(style.itemSeparator, &out) }
-                newline(&out, level + 1)
-                write(element, into: &out, level: level + 1)
+            elements.withUnsafeBufferPointer { elements in
+                for i in 0..<elements.count {
+                    if i > 0 { out.append(style.itemSeparator) }
+                    newline(&out, level + 1)
+                    write(elements[i], into: &out, level: level + 1)
+                }
             }
             newline(&out, level)
             out.append(UInt8(ascii: "]"))
         case .object(let object):
+            if object.isEmpty { return out.append(UInt8(ascii: "{"), UInt8(ascii: "}")) }
             out.append(UInt8(ascii: "{"))
-            if object.isEmpty { out.append(UInt8(ascii: "}")); return }
-            var first = true
-            for (key, member) in object {
-                if !first { append(style.itemSeparator, &out) }
-                first = false
-                newline(&out, level + 1)
-                writeString(key, into: &out)
-                append(style.keySeparator, &out)
-                write(member, into: &out, level: level + 1)
+            object.storedKeys.withUnsafeBufferPointer { keys in
+                object.storedValues.withUnsafeBufferPointer { values in
+                    for i in 0..<keys.count {
+                        if i > 0 { out.append(style.itemSeparator) }
+                        newline(&out, level + 1)
+                        writeString(keys[i], into: &out)
+                        out.append(style.keySeparator)
+                        write(values[i], into: &out, level: level + 1)
+                    }
+                }
             }
             newline(&out, level)
             out.append(UInt8(ascii: "}"))
@@ -79,86 +143,25 @@ public struct JSONWriter: Sendable {
     }
 
     @inline(__always)
-    func append(_ s: [UInt8], _ out: inout [UInt8]) {
-        if s.count == 1 { out.append(s[0]) } else { out.append(contentsOf: s) }
-    }
-
-    @inline(__always)
-    func newline(_ out: inout [UInt8], _ level: Int) {
+    func newline(_ out: inout JSONOutputBuffer, _ level: Int) {
         guard style.indent > 0 else { return }
         out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: style.indent * level))
+        out.appendRepeating(0x20, count: style.indent * level)
     }
 
-    func writeString(_ s: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { bytes in
-            var runStart = 0
-            var i = 0
-            let n = bytes.count
-            while i < n {
-                let b = bytes[i]
-                if b >= 0x20, b != UInt8(ascii: "\""), b != UInt8(ascii: "\\"), b < 0x80 || !style.escapesNonASCII {
-                    i += 1
-                    continue
-                }
-                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                if b >= 0x80 {
-                    // Escape one non-ASCII scalar as \uXXXX (with a surrogate pair above U+FFFF).
-                    let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-                    var scalar = UInt32(b) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
-                    for k in 1..<length where i + k < n { scalar = scalar << 6 | UInt32(bytes[i + k] & 0x3F) }
-                    if scalar >= 0x10000 {
-                        let v = scalar - 0x10000
-                        appendUnicodeEscape(0xD800 + (v >> 10), &out)
-                        appendUnicodeEscape(0xDC00 + (v & 0x3FF), &out)
-                    } else {
-                        appendUnicodeEscape(scalar, &out)
-                    }
-                    i += length
-                    runStart = i
-                    continue
-                }
-                out.append(UInt8(ascii: "\\"))
-                switch b {
-                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                default:
-                    out.removeLast()
-                    appendUnicodeEscape(UInt32(b), &out)
-                }
-                i += 1
-                runStart = i
-            }
-            if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    func appendUnicodeEscape(_ v: UInt32, _ out: inout [UInt8]) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        out.append(UInt8(ascii: "\\"))
-        out.append(UInt8(ascii: "u"))
-        out.append(hex[Int((v >> 12) & 0xF)])
-        out.append(hex[Int((v >> 8) & 0xF)])
-        out.append(hex[Int((v >> 4) & 0xF)])
-        out.append(hex[Int(v & 0xF)])
+    func writeNumber(_ n: JSONNumber, into out: inout JSONOutputBuffer) {
+        guard style.normalizesNumbers else { return out.append(n.text) }
+        out.append(n.pythonText)
     }
 }
 
 extension JSONValue {
-    /// The value printed compactly (the wire format), as UTF-8 bytes.
+    /// The value printed compactly (the wire format), or in another ``JSONWriter/Style``, as UTF-8 bytes.
     public func jsonBytes(style: JSONWriter.Style = .compact) -> [UInt8] {
         JSONWriter(style: style).bytes(self)
     }
 
-    /// The value printed compactly (the wire format), as a string.
+    /// The value printed compactly (the wire format), or in another ``JSONWriter/Style``, as a string.
     public func jsonString(style: JSONWriter.Style = .compact) -> String {
         JSONWriter(style: style).string(self)
     }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Agent conformance: NeMo Gym's scripted model and resources servers, `gym serve` bootstrapped the way a
+# NeMo Gym launcher starts a child server (NEMO_GYM_CONFIG_DICT + NEMO_GYM_CONFIG_PATH, max_steps 3), then
+# compare.py against the results recorded from the Python SimpleAgent.
+set -euo pipefail
+CONF="$1/agent"
+GYM="${GYM:-.build/debug/gym}"
+WORK=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_up() { for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; echo "server on port $1 did not start" >&2; return 1; }
+
+PM=$(free_port); PR=$(free_port); PA=$(free_port)
+python3 "$CONF/fake_model.py" "$PM" "$CONF/script.json" & pids+=($!)
+python3 "$CONF/fake_resources.py" "$PR" & pids+=($!)
+wait_up "$PM"; wait_up "$PR"
+
+export NEMO_GYM_CONFIG_DICT="
+policy_model:
+  responses_api_models:
+    vllm_model:
+      entrypoint: app.py
+      host: 127.0.0.1
+      port: $PM
+conformance_resources:
+  resources_servers:
+    conformance:
+      entrypoint: app.py
+      domain: other
+      host: 127.0.0.1
+      port: $PR
+conformance_agent:
+  responses_api_agents:
+    simple_agent:
+      entrypoint: app.py
+      host: 127.0.0.1
+      port: $PA
+      resources_server: {type: resources_servers, name: conformance_resources}
+      model_server: {type: responses_api_models, name: policy_model}
+      max_steps: 3
+"
+export NEMO_GYM_CONFIG_PATH=conformance_agent
+"$GYM" serve > "$WORK/serve.out" 2> "$WORK/serve.err" & pids+=($!)
+wait_up "$PA" || { cat "$WORK/serve.err" >&2; exit 1; }
+grep -q "listening on http://127.0.0.1:$PA" "$WORK/serve.out" || { echo "gym serve did not print its listening line" >&2; cat "$WORK/serve.out" >&2; exit 1; }
+python3 "$CONF/compare.py" "http://127.0.0.1:$PA" "$CONF/rows.jsonl" "$CONF/expected_max_steps_3.json"

@@ -1,0 +1,192 @@
+import Foundation
+
+/// `gym collect`: collects rollouts from a running agent into JSONL files (`DECISIONS.md` D9).
+///
+/// Exit codes: 0 when every rollout succeeded, 3 when some failed (the summary says how many), 1 for an
+/// input, config or connection problem before dispatch, 2 for a usage error.
+public struct CollectCommand: GymCommand {
+    public static let path = ["collect"]
+    public static let summary = "Collect rollouts from a running agent into JSONL files"
+    public static let usage = """
+        USAGE: gym collect -i IN.jsonl -o OUT.jsonl (--agent-url URL | --head-server URL) [options]
+
+        Sends every task row to the agent's /run, writes successes to OUT.jsonl, failures to
+        OUT_failures.jsonl, the dispatched rows to OUT_materialized_inputs.jsonl and the metrics to
+        OUT_aggregate_metrics.json.
+
+        Options:
+          -i, --input IN.jsonl        task rows, one JSON object per line (required)
+          -o, --output OUT.jsonl      results file (required; its directory is created)
+          --agent-url URL             the agent server to send rows to
+          --head-server URL           a NeMo Gym head server that knows the agents by name
+          -a, --agent NAME            agent_ref for rows that have none
+          --limit N                   use only the first N lines (0: all)
+          --num-repeats K             rollouts per row (default 1), or a JSON map {"agent": K, "_default": K}
+          --concurrency C             rollouts in flight at once (default: no limit)
+          --resume                    continue a previous run: skip done rollouts, retry failed ones
+          --max-attempts N            attempts per rollout across resumes (default: $NEMO_GYM_MAX_ROLLOUT_ATTEMPTS or 3)
+          --retry-seconds S           retry connection errors of one rollout for S seconds (default 60)
+          --temperature T             override responses_create_params.temperature
+          --top-p P                   override responses_create_params.top_p
+          --max-output-tokens M       override responses_create_params.max_output_tokens
+          --disable-aggregation       skip /aggregate_metrics
+          -h, --help                  show this help
+        """
+
+    /// The parsed options of one invocation.
+    struct Options: Sendable {
+        var input: String
+        var output: String
+        var agentURL: String?
+        var headServer: String?
+        var agentName: String?
+        var preprocessing: RolloutRowPreprocessor.Configuration
+        var collector: RolloutCollector.Configuration
+        var warnings: [String]
+    }
+
+    static let parser = CommandLineParser(options: [
+        .init(key: "input", names: ["-i", "--input"], takesValue: true),
+        .init(key: "output", names: ["-o", "--output"], takesValue: true),
+        .init(key: "agent-url", names: ["--agent-url"], takesValue: true),
+        .init(key: "head-server", names: ["--head-server"], takesValue: true),
+        .init(key: "agent", names: ["-a", "--agent"], takesValue: true),
+        .init(key: "limit", names: ["--limit"], takesValue: true),
+        .init(key: "num-repeats", names: ["--num-repeats"], takesValue: true),
+        .init(key: "concurrency", names: ["--concurrency"], takesValue: true),
+        .init(key: "resume", names: ["--resume"]),
+        .init(key: "max-attempts", names: ["--max-attempts"], takesValue: true),
+        .init(key: "retry-seconds", names: ["--retry-seconds"], takesValue: true),
+        .init(key: "temperature", names: ["--temperature"], takesValue: true),
+        .init(key: "top-p", names: ["--top-p"], takesValue: true),
+        .init(key: "max-output-tokens", names: ["--max-output-tokens"], takesValue: true),
+        .init(key: "disable-aggregation", names: ["--disable-aggregation"]),
+    ])
+
+    public static func run(_ arguments: [String], console: Console) async throws -> Int32 {
+        try await run(arguments, console: console, environment: ProcessInfo.processInfo.environment) { options in
+            try makeEndpoint(agentURL: options.agentURL, headServer: options.headServer, agentName: options.agentName)
+        }
+    }
+
+    /// Builds the endpoint for `--agent-url` or `--head-server`.
+    static func makeEndpoint(agentURL: String?, headServer: String?, agentName: String?) throws -> any RolloutAgentEndpoint {
+        throw CollectSetupError(message: "the HTTP agent endpoint is not available in this build yet, so --agent-url/--head-server cannot be used; "
+            + "run 'gym demo' for an offline collection, or use RolloutCollector with an InProcessAgentEndpoint from Swift.")
+    }
+
+    /// Runs the command with an endpoint factory (tests pass an in-process endpoint).
+    static func run(_ arguments: [String], console: Console, environment: [String: String],
+                    endpointFactory: (Options) throws -> any RolloutAgentEndpoint) async throws -> Int32 {
+        let options = try parse(arguments, environment: environment)
+        for warning in options.warnings { console.printError("warning: \(warning)") }
+        let files = RolloutOutputFiles(output: options.output)
+        let manager = FileManager.default
+        let resumes = options.collector.resume && manager.fileExists(atPath: files.materializedInputs) && manager.fileExists(atPath: files.results)
+        var rows: [JSONObject] = []
+        if !resumes {
+            let output = try RolloutRowPreprocessor(configuration: options.preprocessing).preprocess(contentsOf: options.input)
+            for warning in output.warnings { console.printError("warning: \(warning)") }
+            rows = output.rows
+        }
+        let endpoint = try endpointFactory(options)
+        try await endpoint.checkReachable()
+
+        let collector = RolloutCollector(endpoint: endpoint, configuration: options.collector)
+        let plan = try collector.plan(freshRows: { rows })
+        for note in plan.notes { console.printError(note) }
+        let progress = RolloutProgress(total: plan.pendingRows.count, console: console)
+        var succeeded = 0, failed = 0, notPersisted = 0
+        var results = plan.previousResults
+        for try await outcome in collector.outcomes(for: plan) {
+            switch outcome.disposition {
+            case .succeeded: succeeded += 1; results.append(outcome.result)
+            case .failed: failed += 1
+            case .notPersisted: notPersisted += 1
+            }
+            progress.record(outcome)
+        }
+        progress.finish()
+
+        var aggregates: [RolloutCollectionSummary.AgentMetrics] = []
+        if !options.collector.disableAggregation {
+            let (entries, errors) = try await collector.aggregate(results)
+            aggregates = entries
+            for error in errors { console.printError("warning: \(error)") }
+        } else {
+            console.printError("Skipping aggregate metrics (--disable-aggregation).")
+        }
+
+        let missing = plan.materializedRowCount - results.count
+        console.print("Collected \(plan.pendingRows.count) rollout(s) this run: \(succeeded) succeeded, \(failed) failed"
+            + (notPersisted > 0 ? ", \(notPersisted) not persisted" : "") + ".")
+        if plan.resumed { console.print("\(results.count) of \(plan.materializedRowCount) rollouts are done in total.") }
+        for entry in aggregates {
+            console.print("Key metrics for \(entry.agentName):")
+            console.print(JSONValue.object(entry.metrics.keyMetrics).jsonString(style: .indented))
+        }
+        console.print("Rollouts: \(files.results)")
+        console.print("Materialized inputs: \(files.materializedInputs)")
+        if failed > 0 || manager.fileExists(atPath: files.failures) { console.print("Failures: \(files.failures)") }
+        if !aggregates.isEmpty { console.print("Aggregate metrics: \(files.aggregateMetrics)") }
+        if missing > 0 {
+            console.print("\(missing) rollout(s) have not succeeded; run again with --resume to retry them.")
+            return 3
+        }
+        return 0
+    }
+
+    /// Parses and checks the flags.
+    /// - Throws: ``UsageError``.
+    static func parse(_ arguments: [String], environment: [String: String]) throws -> Options {
+        let parsed = try parser.parse(arguments)
+        if let extra = parsed.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
+        guard let input = parsed.value("input") else { throw UsageError("missing -i/--input IN.jsonl") }
+        guard let output = parsed.value("output") else { throw UsageError("missing -o/--output OUT.jsonl") }
+        let agentURL = parsed.value("agent-url"), headServer = parsed.value("head-server")
+        if agentURL != nil, headServer != nil { throw UsageError("give either --agent-url or --head-server, not both") }
+        if agentURL == nil, headServer == nil { throw UsageError("missing --agent-url URL or --head-server URL") }
+        var warnings: [String] = []
+
+        var preprocessing = RolloutRowPreprocessor.Configuration(agentName: parsed.value("agent"))
+        preprocessing.limit = try parsed.int("limit", option: "--limit", minimum: 0)
+        if let text = parsed.value("num-repeats") {
+            if text.hasPrefix("{") {
+                guard let json = try? JSONValue(parsing: text) else { throw UsageError("option '--num-repeats' needs an integer ≥ 1 or a JSON object, got '\(text)'") }
+                do { preprocessing.numRepeats = try RolloutRowPreprocessor.RepeatCount(json: json) } catch { throw UsageError("--num-repeats: \(error)") }
+            } else {
+                preprocessing.numRepeats = .fixed(try parsed.int("num-repeats", option: "--num-repeats", minimum: 1) ?? 1)
+            }
+        }
+        if let t = try parsed.double("temperature", option: "--temperature") { preprocessing.createParamsOverrides["temperature"] = .double(t) }
+        if let p = try parsed.double("top-p", option: "--top-p") { preprocessing.createParamsOverrides["top_p"] = .double(p) }
+        if let m = try parsed.int("max-output-tokens", option: "--max-output-tokens", minimum: 1) { preprocessing.createParamsOverrides["max_output_tokens"] = .int(m) }
+
+        var collector = RolloutCollector.Configuration(outputPath: output)
+        let concurrency = try parsed.int("concurrency", option: "--concurrency", minimum: 0)
+        collector.concurrency = concurrency == 0 ? nil : concurrency
+        collector.resume = parsed.flag("resume")
+        collector.disableAggregation = parsed.flag("disable-aggregation")
+        if let seconds = try parsed.double("retry-seconds", option: "--retry-seconds") {
+            guard seconds >= 0 else { throw UsageError("option '--retry-seconds' needs a number ≥ 0, got '\(seconds)'") }
+            collector.retrySeconds = seconds
+        }
+        if let attempts = try parsed.int("max-attempts", option: "--max-attempts", minimum: 1) {
+            collector.maxAttempts = attempts
+        } else if let text = environment["NEMO_GYM_MAX_ROLLOUT_ATTEMPTS"] {
+            if let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= 1 {
+                collector.maxAttempts = n
+            } else {
+                warnings.append("NEMO_GYM_MAX_ROLLOUT_ATTEMPTS='\(text)' is not an integer ≥ 1; using 3")
+            }
+        }
+        return Options(input: input, output: output, agentURL: agentURL, headServer: headServer, agentName: parsed.value("agent"),
+                       preprocessing: preprocessing, collector: collector, warnings: warnings)
+    }
+}
+
+/// `gym collect` could not be set up (for example, no way to reach the agent).
+struct CollectSetupError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

@@ -1,0 +1,70 @@
+/// `gym demo`: a complete rollout collection, offline and in one process (`DECISIONS.md` D9).
+///
+/// A ``SimpleAgent`` runs the ``DemoEnvironment`` tasks with the ``DemoPolicyModel`` through
+/// ``RolloutCollector``; no sockets are opened, so it works with networking disabled and from any
+/// directory.
+public struct DemoCommand: GymCommand {
+    public static let path = ["demo"]
+    public static let summary = "Run an offline rollout collection with a built-in environment and policy"
+    public static let usage = """
+        USAGE: gym demo [--output PATH]
+
+        Runs \(DemoEnvironment.questions.count) built-in tasks \(repeats) times each through SimpleAgent with a scripted policy
+        and an in-process resources server (no network), prints per-task rewards and aggregate metrics,
+        and writes the rollouts as JSONL.
+
+        Options:
+          -o, --output PATH   where to write the rollouts (default ./gym-demo-rollouts.jsonl)
+          -h, --help          show this help
+        """
+
+    /// Rollouts per task.
+    static let repeats = 3
+
+    public static func run(_ arguments: [String], console: Console) async throws -> Int32 {
+        let parsed = try CommandLineParser(options: [.init(key: "output", names: ["-o", "--output"], takesValue: true)]).parse(arguments)
+        if let extra = parsed.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
+        let output = parsed.value("output") ?? "./gym-demo-rollouts.jsonl"
+        guard !output.isEmpty else { throw UsageError("option '--output' needs a file path") }
+
+        let tasks = DemoEnvironment.questions
+        console.print("NeMo Gym demo: \(tasks.count) tasks × \(repeats) rollouts, SimpleAgent + scripted policy + in-process tools (offline).")
+        let preprocessor = RolloutRowPreprocessor(configuration: .init(agentName: DemoEnvironment.agentName, numRepeats: .fixed(repeats), addSeed: true))
+        let rows = try preprocessor.preprocess(bytes: DemoEnvironment.taskJSONL, source: "demo tasks").rows
+        let endpoint = InProcessAgentEndpoint(DemoEnvironment.agent())
+        let collector = RolloutCollector(endpoint: endpoint, configuration: .init(outputPath: output, concurrency: 4))
+        let progress = RolloutProgress(total: rows.count, console: console)
+        let summary = try await collector.collect(freshRows: { rows }, onOutcome: { progress.record($0) })
+        progress.finish()
+
+        console.print("")
+        console.print("Per-task rewards:")
+        for group in MetricsAggregator.groupedByTask(summary.results) {
+            guard let first = group.first, let task = first[RolloutKey.taskIndexKey]?.int, tasks.indices.contains(task) else { continue }
+            let rewards = group.compactMap { $0["reward"]?.double }
+            let mean = rewards.isEmpty ? 0 : rewards.reduce(0, +) / Double(rewards.count)
+            let shown = rewards.map { $0 == $0.rounded() ? String(Int($0)) : RolloutProgress.fixed($0, 2) }.joined(separator: " ")
+            console.print("  task \(task)  [\(shown)]  mean \(RolloutProgress.fixed(mean, 2))  \(tasks[task].question)")
+        }
+        if summary.failed > 0 { console.print("  \(summary.failed) rollout(s) failed; see \(summary.files.failures)") }
+
+        console.print("")
+        for entry in summary.aggregates {
+            console.print("Aggregate metrics for \(entry.agentName):")
+            for (name, value) in entry.metrics.agentMetrics where name.hasSuffix("/reward") || name.hasPrefix("mean/") {
+                console.print("  \(name): \(value.double.map { RolloutProgress.fixed($0, 4) } ?? value.jsonString())")
+            }
+        }
+        let passAtK = PassAtKMetrics.compute(tasks: MetricsAggregator.groupedByTask(summary.results))
+        for k in [1, repeats] {
+            if let value = passAtK.metrics["pass@\(k)/accuracy"]?.double {
+                console.print("  pass@\(k)/accuracy: \(RolloutProgress.fixed(value, 1))%")
+            }
+        }
+        for error in summary.aggregationErrors { console.printError("warning: \(error)") }
+        console.print("")
+        console.print("Rollouts written to \(summary.files.results)")
+        console.print("Aggregate metrics written to \(summary.files.aggregateMetrics)")
+        return summary.allSucceeded ? 0 : 3
+    }
+}
