@@ -59,7 +59,7 @@ final class HTTPServerConnection: @unchecked Sendable {
             channel.deadline.store(ChannelWatchdog.deadline(in: idleTimeout), ordering: .relaxed)
             if await channel.write(bytes) != nil { return }
             if close {
-                await lingeringClose()
+                closeGently()
                 return
             }
         }
@@ -78,11 +78,20 @@ final class HTTPServerConnection: @unchecked Sendable {
         if await channel.write(bytes) == nil { await lingeringClose() }
     }
 
-    /// Half-closes, then discards input for a moment so the client reads the response before the socket closes
-    /// (closing with unread input would send a reset that can destroy the response in flight).
+    /// After a complete exchange: half-closes and discards what is already readable, so the close sends a FIN
+    /// rather than a reset.
+    private func closeGently() {
+        channel.shutdownWrite()
+        while case .received = buffer.receive(from: channel.fd) { buffer.consume(buffer.count) }
+    }
+
+    /// After an error response with the request possibly still arriving: half-closes, then discards input for up
+    /// to 2 s (0.2 s while shutting down) so the client reads the response before the socket closes (closing with
+    /// unread input sends a reset that can destroy the response in flight).
     private func lingeringClose() async {
         channel.shutdownWrite()
-        channel.deadline.store(ChannelWatchdog.deadline(in: min(2, idleTimeout)), ordering: .relaxed)
+        let linger = channel.isDraining ? 0.2 : min(2, idleTimeout)
+        channel.deadline.store(ChannelWatchdog.deadline(in: linger), ordering: .relaxed)
         var discarded = 0
         while discarded < 1 << 20 {
             buffer.consume(buffer.count)
