@@ -55,6 +55,11 @@ public final class HTTPClient: Sendable {
         pool.close()
     }
 
+    /// How many idle keep-alive connections to `host`:`port` are in the pool.
+    public func pooledIdleConnections(host: String, port: Int) -> Int {
+        pool.idleCount(HTTPConnectionPool.Key(host: host, port: port))
+    }
+
     /// Sends `request` and returns the complete response, whatever its status.
     ///
     /// - Throws: ``HTTPClientError``: `.invalidURL`, `.connectionFailed` once retries are exhausted,

@@ -50,6 +50,9 @@ struct HTTPClientURL: Sendable {
             host = authority
         }
         guard !host.isEmpty else { return invalid("no host") }
+        guard host.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: "[") && $0 != UInt8(ascii: "]") }) else {
+            return invalid("the host '\(host)' contains spaces or reserved characters")
+        }
         var port = scheme == "https" ? 443 : 80
         if let portText {
             guard let p = Int(portText), (1...65535).contains(p) else { return invalid("port '\(portText)' is not in 1...65535") }

@@ -141,7 +141,7 @@ public final class HTTPServer: Sendable {
             while state.withLock({ $0.phase == .stopping }) { try? await Task.sleep(for: .milliseconds(10)) }
             return
         }
-        listener.close()
+        await listener.close()
         for connection in state.withLock({ Array($0.connections.values) }) { connection.channel.drain() }
         let graceEnd = ContinuousClock.now + configuration.shutdownGracePeriod
         while state.withLock({ !$0.connections.isEmpty }) && ContinuousClock.now < graceEnd {

@@ -16,6 +16,7 @@ final class SocketListener: @unchecked Sendable {
     private let fd: Int32
     private let source: any DispatchSourceRead
     private let state = Mutex<(suspended: Bool, closed: Bool)>((false, false))
+    private let closedWaiters = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     /// Binds and listens; throws ``HTTPServerError``.
     init(address: SocketAddress, host: String, port: Int, backlog: Int,
@@ -46,7 +47,15 @@ final class SocketListener: @unchecked Sendable {
         self.localAddress = SocketAddress.local(of: fd) ?? address
         source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .global())
         source.setEventHandler { [self] in acceptAll(onAccept) }
-        source.setCancelHandler { _ = Glibc.close(fd) }
+        source.setCancelHandler { [self] in
+            _ = Glibc.close(fd)
+            let waiters = closedWaiters.withLock { s in
+                s.done = true
+                defer { s.waiters = [] }
+                return s.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
         source.activate()
     }
 
@@ -94,8 +103,20 @@ final class SocketListener: @unchecked Sendable {
         }
     }
 
-    /// Stops accepting and closes the listening socket.
-    func close() {
+    /// Stops accepting and returns once the listening socket is closed (so the port is free again).
+    func close() async {
+        closeSoon()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = closedWaiters.withLock { s in
+                if !s.done { s.waiters.append(continuation) }
+                return s.done
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    /// Stops accepting; the socket is closed shortly after, from the source's cancel handler.
+    func closeSoon() {
         let resume: Bool? = state.withLock { s in
             if s.closed { return nil }
             s.closed = true
