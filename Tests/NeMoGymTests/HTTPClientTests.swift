@@ -92,7 +92,7 @@ struct HTTPClientTests {
     }
 
     @Test func cancellationStopsAWaitForTheResponse() async throws {
-        let server = HTTPServer { _ in
+        let server = HTTPServer(configuration: .init(shutdownGracePeriod: .milliseconds(50))) { _ in
             try? await Task.sleep(for: .seconds(30))
             return .text("late")
         }
