@@ -9,8 +9,10 @@ import Darwin
 /// A connected non-blocking socket whose readiness is awaited through `DispatchSource`s on the global queue.
 ///
 /// One task drives a channel: it calls `recv`/`send` directly and, when they would block, awaits
-/// ``waitReadable(_:)`` / ``waitWritable()``. Sources start suspended and are resumed only while a waiter is
-/// registered, so an idle connection costs no wake-ups. Other parties may ``interrupt(_:)``, ``drain()`` or
+/// ``waitReadable(_:)`` / ``waitWritable()``. Sources start suspended. The read source stays armed after it
+/// woke a waiter (resuming a suspended source costs a wake-up of the dispatch manager thread, so keeping it armed
+/// halves the cost of a keep-alive request) and is suspended only when it fires with nobody waiting; the write
+/// source is suspended whenever nobody waits, since a socket is almost always writable. Other parties may ``interrupt(_:)``, ``drain()`` or
 /// ``close()`` the channel at any time. The descriptor is closed in the sources' cancel handlers, never earlier.
 final class SocketChannel: @unchecked Sendable {
     /// Why a wait ended.
@@ -59,12 +61,17 @@ final class SocketChannel: @unchecked Sendable {
         readSource.setEventHandler { [self] in
             let waiter: CheckedContinuation<WaitResult, Never>? = state.withLock { s in
                 if s.closed { return nil }
+                if let waiter = s.readWaiter {
+                    // Stay armed: the task is about to read, and will most likely wait again soon.
+                    s.readWaiter = nil
+                    return waiter
+                }
+                // Readable with nobody waiting (the task is busy): stop the level-triggered source from refiring.
                 if !s.readSuspended {
                     s.readSuspended = true
                     readSource.suspend()
                 }
-                defer { s.readWaiter = nil }
-                return s.readWaiter
+                return nil
             }
             waiter?.resume(returning: .ready)
         }
@@ -131,6 +138,7 @@ final class SocketChannel: @unchecked Sendable {
         source.setEventHandler { [self] in
             let waiter: CheckedContinuation<WaitResult, Never>? = state.withLock { s in
                 if s.closed { return nil }
+                // A socket is writable nearly always, so never leave the write source armed without a waiter.
                 if !s.writeSuspended {
                     s.writeSuspended = true
                     source.suspend()
