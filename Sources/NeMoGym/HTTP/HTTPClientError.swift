@@ -19,6 +19,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
         /// The calling task was cancelled.
         public static let cancelled = Code(kind: .cancelled)
 
+        /// The code's name, e.g. `connectionFailed`.
         public var description: String {
             switch kind {
             case .invalidURL: "invalidURL"

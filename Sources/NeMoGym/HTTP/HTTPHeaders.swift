@@ -122,10 +122,12 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
         return false
     }
 
+    /// Whether both hold the same fields in the same order (names compared exactly).
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.names == rhs.names && lhs.fieldValues == rhs.fieldValues
     }
 
+    /// Hashes the fields in order.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(names)
         hasher.combine(fieldValues)

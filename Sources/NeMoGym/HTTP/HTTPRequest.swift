@@ -31,11 +31,18 @@ public struct HTTPRequest: Sendable {
     ) {
         self.method = method
         self.target = target
-        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
-            self.path = String(target[..<q])
-            self.query = String(target[target.index(after: q)...])
+        var pathAndQuery = Substring(target)
+        if !target.hasPrefix("/"), let scheme = target.firstRange(of: "://") {
+            // Absolute form (`http://host/path`, as sent to proxies): keep the path.
+            let rest = target[scheme.upperBound...]
+            pathAndQuery = rest.firstIndex(where: { $0 == "/" || $0 == "?" }).map { rest[$0...] } ?? "/"
+            if pathAndQuery.hasPrefix("?") { pathAndQuery = "/" + pathAndQuery }
+        }
+        if let q = pathAndQuery.firstIndex(of: "?") {
+            self.path = String(pathAndQuery[..<q])
+            self.query = String(pathAndQuery[pathAndQuery.index(after: q)...])
         } else {
-            self.path = target
+            self.path = String(pathAndQuery)
             self.query = nil
         }
         self.version = version

@@ -8,7 +8,7 @@ import Synchronization
 final class HTTPServerConnection: @unchecked Sendable {
     let channel: SocketChannel
     private let remoteAddress: String?
-    private unowned let server: HTTPServer
+    private let server: HTTPServer
     private let buffer = InboundBuffer()
     private let task = Mutex<Task<Void, Never>?>(nil)
 

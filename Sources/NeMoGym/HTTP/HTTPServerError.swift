@@ -14,6 +14,7 @@ public struct HTTPServerError: Error, Sendable, Hashable, CustomStringConvertibl
         /// ``HTTPServer/start()`` was called twice or after ``HTTPServer/shutdown()``.
         public static let alreadyStarted = Code(kind: .alreadyStarted)
 
+        /// The code's name, e.g. `addressInUse`.
         public var description: String {
             switch kind {
             case .addressInUse: "addressInUse"

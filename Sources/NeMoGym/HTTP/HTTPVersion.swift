@@ -19,6 +19,7 @@ public struct HTTPVersion: Sendable, Hashable, Comparable, CustomStringConvertib
     /// `HTTP/1.1`.
     public var description: String { "HTTP/\(major).\(minor)" }
 
+    /// Orders by major, then minor version.
     public static func < (lhs: HTTPVersion, rhs: HTTPVersion) -> Bool {
         (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
     }
