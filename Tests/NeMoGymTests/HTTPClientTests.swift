@@ -198,6 +198,24 @@ struct HTTPClientTests {
         await server.shutdown()
     }
 
+    @Test func readsAnEarlyErrorResponseToALargeUpload() async throws {
+        let server = HTTPServer(configuration: .init(maxBodyBytes: 1000)) { _ in .text("accepted") }
+        let port = try await server.start()
+        let client = HTTPClient(configuration: .init(maxRetryDuration: .zero))
+        let response = try await client.send(HTTPClientRequest(method: .post, url: "http://127.0.0.1:\(port)/", body: [UInt8](repeating: 1, count: 100_000)))
+        #expect(response.status == 413)
+        await server.shutdown()
+    }
+
+    @Test func retriesAndReportsRefusedHTTPSConnections() async throws {
+        let port = try await Self.refusedPort()
+        let client = HTTPClient(configuration: .init(retryDelay: .milliseconds(50), maxRetryDuration: .milliseconds(200)))
+        let url = "https://127.0.0.1:\(port)/v1/responses"
+        let error = await #expect(throws: HTTPClientError.self) { try await client.send(HTTPClientRequest(method: .post, url: url)) }
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.message.hasPrefix("could not connect to \(url): connection refused (retried for ") == true)
+    }
+
     @Test func parsesSetCookieLines() async throws {
         let server = HTTPServer { _ in
             var response = HTTPResponse.json(["ok": true])

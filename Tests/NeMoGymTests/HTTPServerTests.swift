@@ -361,6 +361,23 @@ struct HTTPServerTests {
         #expect(await socket.readToEnd().closed)
     }
 
+    @Test func shutdownIsSafeBeforeStartAndTwice() async throws {
+        let never = HTTPServer(handler: Self.handler)
+        await never.shutdown()
+        await #expect(throws: HTTPServerError.self) { try await never.start() }
+
+        let server = HTTPServer(handler: Self.handler)
+        // Racing start and shutdown: whichever wins, the server ends up stopped.
+        async let started = try? server.start()
+        async let stopped: Void = server.shutdown()
+        let port = await started
+        await stopped
+        await server.shutdown()
+        if let port {
+            await #expect(throws: (any Error).self) { try await RawSocket.connect(port: port) }
+        }
+    }
+
     @Test func reportsAPortInUseByName() async throws {
         try await Self.withServer { _, port in
             let second = HTTPServer(configuration: .init(port: port), handler: Self.handler)

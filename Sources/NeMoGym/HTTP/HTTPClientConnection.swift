@@ -108,9 +108,10 @@ final class HTTPClientConnection: @unchecked Sendable {
     /// Sends `request` and reads the response. On success, `reusable` says whether the connection may be pooled.
     func execute(_ request: [UInt8], isHEAD: Bool, limits: Limits) async -> Result<(HTTPClientResponse, reusable: Bool), Failure> {
         setDeadline(limits, idle: true)
-        if let reason = await channel.write(request) {
+        if let reason = await channel.write(request), reason != .closed {
             return .failure(mapWait(reason, received: false, errnoText: "connection reset by peer"))
         }
+        // If the write failed because the server closed early, it may still have answered (a 413, say): read on.
         var received = false
         while true {
             // The head.

@@ -64,7 +64,7 @@ public final class HTTPServer: Sendable {
         let config = configuration
         try state.withLock { s throws(HTTPServerError) in
             guard s.phase == .idle else {
-                throw HTTPServerError(code: .alreadyStarted, message: "the server for \(config.host):\(config.port) was already started")
+                throw HTTPServerError(code: .alreadyStarted, message: "the server for \(config.host):\(config.port) was already started or shut down; create a new HTTPServer")
             }
             s.phase = .starting
         }
@@ -131,17 +131,31 @@ public final class HTTPServer: Sendable {
     /// (their responses carry `Connection: close`) for up to ``Configuration/shutdownGracePeriod``, then
     /// cancels the remaining handlers and closes their connections. Safe to call more than once.
     public func shutdown() async {
-        let listener: SocketListener? = state.withLock { s in
-            guard s.phase == .running || s.phase == .starting else { return nil }
-            s.phase = .stopping
-            return s.listener
+        var listener: SocketListener?
+        while listener == nil {
+            enum Step { case done, wait, stop(SocketListener) }
+            let step: Step = state.withLock { s in
+                switch s.phase {
+                case .idle:
+                    s.phase = .stopped
+                    return .done
+                case .stopped:
+                    return .done
+                case .starting, .stopping:
+                    return .wait  // let `start()` or the first `shutdown()` finish
+                case .running:
+                    guard let l = s.listener else { return .done }
+                    s.phase = .stopping
+                    return .stop(l)
+                }
+            }
+            switch step {
+            case .done: return
+            case .wait: try? await Task.sleep(for: .milliseconds(10))
+            case .stop(let l): listener = l
+            }
         }
-        guard let listener else {
-            // Already stopping: wait until the first call has finished.
-            while state.withLock({ $0.phase == .stopping }) { try? await Task.sleep(for: .milliseconds(10)) }
-            return
-        }
-        await listener.close()
+        await listener?.close()
         for connection in state.withLock({ Array($0.connections.values) }) { connection.channel.drain() }
         let graceEnd = ContinuousClock.now + configuration.shutdownGracePeriod
         while state.withLock({ !$0.connections.isEmpty }) && ContinuousClock.now < graceEnd {
