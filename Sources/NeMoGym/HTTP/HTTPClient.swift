@@ -1,0 +1,284 @@
+import Dispatch
+import Synchronization
+
+/// An HTTP client for calls between NeMo Gym servers: keep-alive pooling, D5 retries, no timeouts by default.
+///
+/// `http://` URLs go through an in-house HTTP/1.1 client on POSIX sockets (the same parser as ``HTTPServer``):
+/// a pool per host and port with at most ``Configuration/maxConnectionsPerHost`` connections (requests beyond it
+/// wait), idle connections kept for ``Configuration/idleConnectionLifetime``. `https://` URLs go through one
+/// `URLSession` with automatic cookie handling off. Cookies are never stored: send them yourself in a `Cookie`
+/// header and read the ones a reply set from ``HTTPClientResponse/setCookies``.
+///
+/// Retries: a refused, reset or dropped connection is retried every ``Configuration/retryDelay`` until
+/// ``Configuration/maxRetryDuration`` (no limit by default) or until the calling task is cancelled. A pooled
+/// keep-alive connection that the server had already closed is replaced transparently, without a pause.
+/// HTTP error statuses are returned, never retried.
+///
+/// ```swift
+/// let client = HTTPClient(configuration: .init(maxRetryDuration: .seconds(60)))
+/// let response = try await client.send(.json(url: "http://127.0.0.1:8000/run", ["responses_create_params": [:]]))
+/// if response.isSuccess { let result = try response.json() }
+/// ```
+public final class HTTPClient: Sendable {
+    /// A shared client with the default configuration.
+    public static let shared = HTTPClient()
+
+    /// The configuration the client was created with.
+    public let configuration: Configuration
+
+    private let pool: HTTPConnectionPool
+    private let watchdog: ChannelWatchdog?
+    private let sweeper: RepeatingTimer
+    private let https = Mutex<URLSessionTransport?>(nil)
+    private let resolved = Mutex<[String: (addresses: [SocketAddress], expires: UInt64)]>([:])
+
+    /// Creates a client.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        let pool = HTTPConnectionPool(
+            limit: configuration.maxConnectionsPerHost,
+            idleLifetime: configuration.idleConnectionLifetime.seconds
+        )
+        self.pool = pool
+        let timeouts = [configuration.idleTimeout, configuration.totalTimeout].compactMap { $0?.seconds }
+        watchdog = timeouts.min().map { ChannelWatchdog(interval: min(max($0 / 10, 0.01), 1)) }
+        sweeper = RepeatingTimer(interval: max(1, min(5, configuration.idleConnectionLifetime.seconds / 3))) { [weak pool] in
+            pool?.closeExpired()
+        }
+    }
+
+    deinit { pool.close() }
+
+    /// Closes the idle pooled connections (in-flight requests are not affected).
+    public func closeIdleConnections() {
+        pool.closeExpired()
+        pool.close()
+    }
+
+    /// How many idle keep-alive connections to `host`:`port` are in the pool.
+    public func pooledIdleConnections(host: String, port: Int) -> Int {
+        pool.idleCount(HTTPConnectionPool.Key(host: host, port: port))
+    }
+
+    /// Sends `request` and returns the complete response, whatever its status.
+    ///
+    /// - Throws: ``HTTPClientError``: `.invalidURL`, `.connectionFailed` once retries are exhausted,
+    ///   `.timedOut` (only with a configured timeout), `.invalidResponse`, or `.cancelled` when the task is
+    ///   cancelled (also during the pause between retries).
+    public func send(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
+        let url: HTTPClientURL
+        switch HTTPClientURL.parse(request.url) {
+        case .success(let u): url = u
+        case .failure(let e): throw e
+        }
+        let start = ContinuousClock.now
+        let totalDeadline: UInt64 = configuration.totalTimeout.map { ChannelWatchdog.deadline(in: $0.seconds) } ?? 0
+        var failures = 0
+        while true {
+            if Task.isCancelled { throw cancelled(request) }
+            let outcome: Result<HTTPClientResponse, Attempt>
+            if url.scheme == "http" {
+                outcome = await sendHTTP(request, url: url, totalDeadline: totalDeadline)
+            } else {
+                outcome = await sendHTTPS(request, totalDeadline: totalDeadline)
+            }
+            switch outcome {
+            case .success(let response):
+                return response
+            case .failure(.fatal(let error)):
+                throw error
+            case .failure(.retryable(let why)):
+                failures += 1
+                let elapsed = ContinuousClock.now - start
+                if let cap = configuration.maxRetryDuration, elapsed + configuration.retryDelay > cap {
+                    let suffix = failures > 1 ? " (retried for \(Self.format(elapsed)))" : ""
+                    throw HTTPClientError(code: .connectionFailed, url: request.url, message: "could not connect to \(request.url): \(why)\(suffix)")
+                }
+                if totalDeadline != 0,
+                   ChannelWatchdog.deadline(in: configuration.retryDelay.seconds) > totalDeadline {
+                    throw timedOut(request, after: "\(why)")
+                }
+                if failures % 100 == 0 {
+                    FileOutput.standardError("warning: \(failures) attempts to reach \(request.url) failed (\(why)); still retrying. If this persists, check that the server is up, raise `ulimit -n`, or add replicas.\n")
+                }
+                do {
+                    try await Task.sleep(for: configuration.retryDelay)
+                } catch {
+                    throw cancelled(request)
+                }
+            }
+        }
+    }
+
+    private enum Attempt: Error {
+        case retryable(String)
+        case fatal(HTTPClientError)
+    }
+
+    private func sendHTTP(_ request: HTTPClientRequest, url: HTTPClientURL, totalDeadline: UInt64) async -> Result<HTTPClientResponse, Attempt> {
+        let key = HTTPConnectionPool.Key(host: url.host, port: url.port)
+        let limits = HTTPClientConnection.Limits(
+            maxHeadBytes: configuration.maxResponseHeadBytes,
+            maxBodyBytes: configuration.maxResponseBodyBytes,
+            idleTimeout: configuration.idleTimeout?.seconds,
+            totalDeadline: totalDeadline
+        )
+        let bytes = Self.serialize(request, url: url)
+        var allowReuse = true
+        while true {
+            guard let lease = await pool.acquire(key, allowReuse: allowReuse) else { return .failure(.fatal(cancelled(request))) }
+            let connection: HTTPClientConnection
+            let reused: Bool
+            switch lease {
+            case .reuse(let c):
+                connection = c
+                reused = true
+            case .create:
+                let addresses: [SocketAddress]
+                switch await resolve(url) {
+                case .success(let a): addresses = a
+                case .failure(let error):
+                    pool.discard(key)
+                    return .failure(.retryable(error.message))
+                }
+                switch await HTTPClientConnection.connect(to: addresses, limits: limits, watchdog: watchdog) {
+                case .success(let c):
+                    connection = c
+                    reused = false
+                case .failure(let failure):
+                    pool.discard(key)
+                    return .failure(map(failure, request))
+                }
+            }
+            watchdog?.register(connection.channel)
+            let result = await connection.execute(bytes, isHEAD: request.method == .head, limits: limits)
+            watchdog?.unregister(connection.channel)
+            switch result {
+            case .success(let (response, reusable)):
+                pool.release(key, connection, reusable: reusable)
+                return .success(response)
+            case .failure(let failure):
+                pool.discard(key, closing: connection)
+                if reused, case .closedBeforeResponse = failure {
+                    allowReuse = false  // a stale keep-alive connection: retry at once on a fresh one
+                    continue
+                }
+                return .failure(map(failure, request))
+            }
+        }
+    }
+
+    private func map(_ failure: HTTPClientConnection.Failure, _ request: HTTPClientRequest) -> Attempt {
+        switch failure {
+        case .connectFailed(let why), .closedBeforeResponse(let why), .closedDuringResponse(let why):
+            return .retryable(why)
+        case .invalid(let why):
+            return .fatal(HTTPClientError(code: .invalidResponse, url: request.url, message: "invalid response from \(request.url): \(why)"))
+        case .timedOut:
+            return .fatal(timedOut(request, after: nil))
+        case .cancelled:
+            return .fatal(cancelled(request))
+        }
+    }
+
+    private func sendHTTPS(_ request: HTTPClientRequest, totalDeadline: UInt64) async -> Result<HTTPClientResponse, Attempt> {
+        let transport = https.withLock { t in
+            if let t { return t }
+            let made = URLSessionTransport(maxConnectionsPerHost: configuration.maxConnectionsPerHost, idleTimeout: configuration.idleTimeout?.seconds)
+            t = made
+            return made
+        }
+        let result: Result<HTTPClientResponse, URLSessionTransport.Failure>
+        if totalDeadline == 0 {
+            result = await transport.send(request)
+        } else {
+            let now = DispatchTime.now().uptimeNanoseconds
+            let remaining = totalDeadline > now ? totalDeadline - now : 0
+            result = await withTaskGroup(of: Result<HTTPClientResponse, URLSessionTransport.Failure>?.self) { group in
+                group.addTask { await transport.send(request) }
+                group.addTask {
+                    try? await Task.sleep(for: .nanoseconds(Int64(clamping: remaining)))
+                    return Task.isCancelled ? nil : .failure(.timedOut)
+                }
+                var first: Result<HTTPClientResponse, URLSessionTransport.Failure> = .failure(.cancelled)
+                for await r in group {
+                    if let r {
+                        first = r
+                        break
+                    }
+                }
+                group.cancelAll()
+                return first
+            }
+        }
+        switch result {
+        case .success(let r): return .success(r)
+        case .failure(.retryable(let why)): return .failure(.retryable(why))
+        case .failure(.invalidURL):
+            return .failure(.fatal(HTTPClientError(code: .invalidURL, url: request.url, message: "invalid URL '\(request.url)'; expected https://host[:port]/path")))
+        case .failure(.timedOut): return .failure(.fatal(timedOut(request, after: nil)))
+        case .failure(.cancelled): return .failure(.fatal(cancelled(request)))
+        case .failure(.other(let why)):
+            return .failure(.fatal(HTTPClientError(code: .connectionFailed, url: request.url, message: "request to \(request.url) failed: \(why)")))
+        }
+    }
+
+    private func resolve(_ url: HTTPClientURL) async -> Result<[SocketAddress], SocketAddress.ResolveError> {
+        if let numeric = SocketAddress(numericHost: url.host, port: url.port) { return .success([numeric]) }
+        let cacheKey = "\(url.host):\(url.port)"
+        let now = DispatchTime.now().uptimeNanoseconds
+        if let hit = resolved.withLock({ $0[cacheKey] }), hit.expires > now { return .success(hit.addresses) }
+        switch await SocketAddress.resolve(host: url.host, port: url.port) {
+        case .success(let addresses):
+            resolved.withLock { $0[cacheKey] = (addresses, now + 30_000_000_000) }
+            return .success(addresses)
+        case .failure(let error):
+            return .failure(SocketAddress.ResolveError(message: "cannot resolve host '\(url.host)': \(error.message)"))
+        }
+    }
+
+    private func cancelled(_ request: HTTPClientRequest) -> HTTPClientError {
+        HTTPClientError(code: .cancelled, url: request.url, message: "the request to \(request.url) was cancelled")
+    }
+
+    private func timedOut(_ request: HTTPClientRequest, after why: String?) -> HTTPClientError {
+        var limits: [String] = []
+        if let t = configuration.idleTimeout { limits.append("idle timeout \(Self.format(t))") }
+        if let t = configuration.totalTimeout { limits.append("total timeout \(Self.format(t))") }
+        let detail = why.map { " (last error: \($0))" } ?? ""
+        return HTTPClientError(code: .timedOut, url: request.url,
+                               message: "the request to \(request.url) timed out (\(limits.joined(separator: ", ")))\(detail)")
+    }
+
+    /// `60 s`, `0.5 s`.
+    static func format(_ d: Duration) -> String {
+        let tenths = Int((d.seconds * 10).rounded())
+        return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
+    }
+
+    /// The request head and body in one buffer.
+    static func serialize(_ request: HTTPClientRequest, url: HTTPClientURL) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(128 + request.headers.count * 48 + (request.body?.count ?? 0))
+        out.append(contentsOf: "\(request.method.rawValue) \(url.target) HTTP/1.1\r\n".utf8)
+        if !request.headers.contains("Host") { out.append(contentsOf: "Host: \(url.hostHeader)\r\n".utf8) }
+        for (name, value) in request.headers {
+            if value.isEmpty || HTTPHeaders.equalsIgnoringCase(name, "Content-Length")
+                || HTTPHeaders.equalsIgnoringCase(name, "Transfer-Encoding") || HTTPHeaders.equalsIgnoringCase(name, "Connection") {
+                continue
+            }
+            for b in name.utf8 { out.append(b == 0x0D || b == 0x0A ? 0x20 : b) }
+            out.append(contentsOf: ": ".utf8)
+            for b in value.utf8 { out.append(b == 0x0D || b == 0x0A ? 0x20 : b) }
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        if let body = request.body {
+            out.append(contentsOf: "Content-Length: \(body.count)\r\n\r\n".utf8)
+            out.append(contentsOf: body)
+        } else {
+            if [.post, .put, .patch].contains(request.method) { out.append(contentsOf: "Content-Length: 0\r\n".utf8) }
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        return out
+    }
+}

@@ -1,0 +1,48 @@
+extension HTTPClient {
+    /// Pooling, retry and timeout settings of an ``HTTPClient``.
+    ///
+    /// The defaults follow NeMo Gym's client (see DECISIONS D5): no timeouts at all (a generation may run for
+    /// hours without sending a byte), connection refused or reset retried every 0.5 s without limit, HTTP error
+    /// statuses returned as they are.
+    public struct Configuration: Sendable {
+        /// The most connections open to one host and port at a time; requests beyond it wait. Default 1024.
+        public var maxConnectionsPerHost: Int
+        /// How long an unused keep-alive connection stays in the pool. Default 15 s.
+        public var idleConnectionLifetime: Duration
+        /// How long a request may make no progress (connecting, sending, or waiting for response bytes) before
+        /// it fails with ``HTTPClientError/Code/timedOut``. Default `nil`: no idle timeout.
+        public var idleTimeout: Duration?
+        /// The longest a whole ``HTTPClient/send(_:)`` may take, retries included. Default `nil`: no limit.
+        public var totalTimeout: Duration?
+        /// The pause between attempts after a refused or reset connection. Default 0.5 s.
+        public var retryDelay: Duration
+        /// How long to keep retrying refused or reset connections; `nil` retries until the task is cancelled
+        /// (the default), `.zero` never retries.
+        public var maxRetryDuration: Duration?
+        /// The largest response head accepted. Default 1 MiB.
+        public var maxResponseHeadBytes: Int
+        /// The largest response body accepted. Default `Int.max` (no limit).
+        public var maxResponseBodyBytes: Int
+
+        /// Creates a configuration; every parameter has the default described on its property.
+        public init(
+            maxConnectionsPerHost: Int = 1024,
+            idleConnectionLifetime: Duration = .seconds(15),
+            idleTimeout: Duration? = nil,
+            totalTimeout: Duration? = nil,
+            retryDelay: Duration = .milliseconds(500),
+            maxRetryDuration: Duration? = nil,
+            maxResponseHeadBytes: Int = 1 << 20,
+            maxResponseBodyBytes: Int = Int.max
+        ) {
+            self.maxConnectionsPerHost = maxConnectionsPerHost
+            self.idleConnectionLifetime = idleConnectionLifetime
+            self.idleTimeout = idleTimeout
+            self.totalTimeout = totalTimeout
+            self.retryDelay = retryDelay
+            self.maxRetryDuration = maxRetryDuration
+            self.maxResponseHeadBytes = maxResponseHeadBytes
+            self.maxResponseBodyBytes = maxResponseBodyBytes
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import Dispatch
+import Synchronization
+
+/// Keep-alive connections per host, with a per-host limit beyond which requests wait for a free connection.
+final class HTTPConnectionPool: Sendable {
+    /// A host and port.
+    struct Key: Hashable, Sendable {
+        var host: String
+        var port: Int
+    }
+
+    /// What ``acquire(_:allowReuse:)`` grants.
+    enum Lease: Sendable {
+        /// An idle pooled connection.
+        case reuse(HTTPClientConnection)
+        /// A slot to open a new connection in (give it back with ``release(_:_:reusable:)`` or ``discard(_:)``).
+        case create
+    }
+
+    private struct Waiter {
+        var id: UInt64
+        var continuation: CheckedContinuation<Lease?, Never>
+    }
+
+    private struct Host {
+        var idle: [HTTPClientConnection] = []
+        var open = 0
+        var waiters: [Waiter] = []
+    }
+
+    private struct State {
+        var hosts: [Key: Host] = [:]
+        var nextWaiterID: UInt64 = 0
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+    private let limit: Int
+    private let idleLifetime: UInt64
+
+    /// Creates a pool with at most `limit` open connections per host, closing idle ones after `idleLifetime` seconds.
+    init(limit: Int, idleLifetime: Double) {
+        self.limit = max(1, limit)
+        self.idleLifetime = UInt64(max(0, idleLifetime) * 1e9)
+    }
+
+    /// Grants a pooled connection or a slot for a new one, waiting while the host is at its limit.
+    /// `nil` means the task was cancelled while waiting.
+    func acquire(_ key: Key, allowReuse: Bool) async -> Lease? {
+        while true {
+            let now = DispatchTime.now().uptimeNanoseconds
+            var expired: [HTTPClientConnection] = []
+            let immediate: Lease? = state.withLock { s in
+                var host = s.hosts[key] ?? Host()
+                defer { s.hosts[key] = host }
+                // Drop expired idle connections (oldest are first).
+                while let first = host.idle.first, now &- first.idleSince > idleLifetime {
+                    expired.append(host.idle.removeFirst())
+                    host.open -= 1
+                }
+                if allowReuse, let connection = host.idle.popLast() { return .reuse(connection) }
+                if !allowReuse, host.open >= limit, !host.idle.isEmpty {
+                    expired.append(host.idle.removeFirst())
+                    host.open -= 1
+                }
+                if host.open < limit {
+                    host.open += 1
+                    return .create
+                }
+                return nil
+            }
+            for connection in expired { connection.close() }
+            if let immediate {
+                if case .reuse(let connection) = immediate, !connection.looksReusable() {
+                    discard(key, closing: connection)
+                    continue
+                }
+                return immediate
+            }
+            return await wait(key)
+        }
+    }
+
+    private func wait(_ key: Key) async -> Lease? {
+        let id: UInt64 = state.withLock { s in
+            s.nextWaiterID += 1
+            return s.nextWaiterID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Lease?, Never>) in
+                let registered: Bool = state.withLock { s in
+                    if Task.isCancelled { return false }
+                    s.hosts[key, default: Host()].waiters.append(Waiter(id: id, continuation: continuation))
+                    return true
+                }
+                if !registered { continuation.resume(returning: nil) }
+            }
+        } onCancel: {
+            let waiter: Waiter? = state.withLock { s in
+                guard let i = s.hosts[key]?.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return s.hosts[key]?.waiters.remove(at: i)
+            }
+            waiter?.continuation.resume(returning: nil)
+        }
+    }
+
+    /// Returns a connection after a request: pooled (or handed to a waiter) when `reusable`, otherwise closed.
+    func release(_ key: Key, _ connection: HTTPClientConnection, reusable: Bool) {
+        guard reusable else {
+            discard(key, closing: connection)
+            return
+        }
+        connection.idleSince = DispatchTime.now().uptimeNanoseconds
+        let (waiter, pooled): (Waiter?, Bool) = state.withLock { s in
+            if s.closed { return (nil, false) }
+            if let w = s.hosts[key]?.waiters.first {
+                s.hosts[key]?.waiters.removeFirst()
+                return (w, true)
+            }
+            s.hosts[key, default: Host()].idle.append(connection)
+            return (nil, true)
+        }
+        if let waiter {
+            waiter.continuation.resume(returning: .reuse(connection))
+        } else if !pooled {
+            discard(key, closing: connection)
+        }
+    }
+
+    /// Gives back a slot whose connection failed or was never made (closing `connection` if given).
+    func discard(_ key: Key, closing connection: HTTPClientConnection? = nil) {
+        connection?.close()
+        let waiter: Waiter? = state.withLock { s in
+            guard var host = s.hosts[key] else { return nil }
+            defer { s.hosts[key] = host.open == 0 && host.idle.isEmpty && host.waiters.isEmpty ? nil : host }
+            if let w = host.waiters.first {
+                host.waiters.removeFirst()
+                return w  // the slot passes to the waiter
+            }
+            host.open -= 1
+            return nil
+        }
+        waiter?.continuation.resume(returning: .create)
+    }
+
+    /// Closes idle connections older than the idle lifetime.
+    func closeExpired() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let expired: [HTTPClientConnection] = state.withLock { s in
+            var out: [HTTPClientConnection] = []
+            for key in Array(s.hosts.keys) {
+                guard var host = s.hosts[key] else { continue }
+                while let first = host.idle.first, now &- first.idleSince > idleLifetime {
+                    out.append(host.idle.removeFirst())
+                    host.open -= 1
+                }
+                s.hosts[key] = host.open == 0 && host.waiters.isEmpty ? nil : host
+            }
+            return out
+        }
+        for connection in expired { connection.close() }
+    }
+
+    /// How many connections to `key` are idle in the pool.
+    func idleCount(_ key: Key) -> Int { state.withLock { $0.hosts[key]?.idle.count ?? 0 } }
+
+    /// Closes every idle connection; later releases close their connections.
+    func close() {
+        let idle: [HTTPClientConnection] = state.withLock { s in
+            s.closed = true
+            var out: [HTTPClientConnection] = []
+            for key in Array(s.hosts.keys) {
+                guard var host = s.hosts[key] else { continue }
+                out += host.idle
+                host.open -= host.idle.count
+                host.idle = []
+                s.hosts[key] = host
+            }
+            return out
+        }
+        for connection in idle { connection.close() }
+    }
+}

@@ -1,0 +1,243 @@
+import Dispatch
+import Synchronization
+
+/// One accepted client connection: a task that reads requests, calls the handler and writes responses, in order.
+///
+/// `@unchecked Sendable`: the buffer and parsing state are touched only by the connection's own task; other
+/// threads only call ``forceClose()`` and the channel's thread-safe methods.
+final class HTTPServerConnection: @unchecked Sendable {
+    let channel: SocketChannel
+    private let remoteAddress: String?
+    private let server: HTTPServer
+    private let buffer = InboundBuffer()
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    private let maxHeaderBytes: Int
+    private let maxBodyBytes: Int
+    private let headerReadTimeout: Double
+    private let idleTimeout: Double
+
+    init(channel: SocketChannel, remoteAddress: String?, server: HTTPServer) {
+        self.channel = channel
+        self.remoteAddress = remoteAddress
+        self.server = server
+        let c = server.configuration
+        maxHeaderBytes = max(c.maxHeaderBytes, 256)
+        maxBodyBytes = max(c.maxBodyBytes, 0)
+        headerReadTimeout = c.headerReadTimeout.seconds
+        idleTimeout = c.idleTimeout.seconds
+    }
+
+    /// Starts the connection's task.
+    func start() {
+        let t = Task { await self.run() }
+        task.withLock { $0 = t }
+    }
+
+    /// Cancels the handler (if any) and closes the socket.
+    func forceClose() {
+        task.withLock { $0 }?.cancel()
+        channel.close()
+    }
+
+    private func run() async {
+        defer {
+            channel.close()
+            server.connectionEnded(self)
+        }
+        while true {
+            guard let request = await readRequest() else { return }
+            let keepAlive = request.keepAlive
+            channel.deadline.store(0, ordering: .relaxed)
+            let response = await server.handler(request.request)
+            let close = !keepAlive || channel.isDraining || Task.isCancelled
+                || response.headers.containsToken("close", in: "Connection")
+            let bytes = HTTPResponseSerializer.serialize(
+                response, isHEAD: request.request.method == .head, close: close,
+                keepAliveHeader: keepAlive && request.request.version == .http1_0
+            )
+            channel.deadline.store(ChannelWatchdog.deadline(in: idleTimeout), ordering: .relaxed)
+            if await channel.write(bytes) != nil { return }
+            if close {
+                closeGently()
+                return
+            }
+        }
+    }
+
+    private struct ParsedRequest {
+        var request: HTTPRequest
+        var keepAlive: Bool
+    }
+
+    /// Sends an error response with `Connection: close` and closes the connection.
+    private func fail(_ status: Int, _ detail: String) async {
+        let response = HTTPResponse.json(status: status, ["detail": .string(detail)])
+        let bytes = HTTPResponseSerializer.serialize(response, isHEAD: false, close: true, keepAliveHeader: false)
+        channel.deadline.store(ChannelWatchdog.deadline(in: idleTimeout), ordering: .relaxed)
+        if await channel.write(bytes) == nil { await lingeringClose() }
+    }
+
+    /// After a complete exchange: half-closes and discards what is already readable, so the close sends a FIN
+    /// rather than a reset.
+    private func closeGently() {
+        channel.shutdownWrite()
+        while case .received = buffer.receive(from: channel.fd) { buffer.consume(buffer.count) }
+    }
+
+    /// After an error response with the request possibly still arriving: half-closes, then discards input for up
+    /// to 2 s (0.2 s while shutting down) so the client reads the response before the socket closes (closing with
+    /// unread input sends a reset that can destroy the response in flight).
+    private func lingeringClose() async {
+        channel.shutdownWrite()
+        let linger = channel.isDraining ? 0.2 : min(2, idleTimeout)
+        channel.deadline.store(ChannelWatchdog.deadline(in: linger), ordering: .relaxed)
+        var discarded = 0
+        while discarded < 1 << 20 {
+            buffer.consume(buffer.count)
+            switch buffer.receive(from: channel.fd) {
+            case .received(let n): discarded += n
+            case .wouldBlock:
+                if await channel.waitReadable(.busy) != .ready { return }
+            case .endOfStream, .failed: return
+            }
+        }
+    }
+
+    /// Reads bytes into the buffer; returns `false` when the connection should end.
+    private func fill(_ kind: SocketChannel.WaitKind) async -> Bool {
+        while true {
+            switch buffer.receive(from: channel.fd) {
+            case .received: return true
+            case .endOfStream, .failed: return false
+            case .wouldBlock:
+                if await channel.waitReadable(kind) != .ready { return false }
+            }
+        }
+    }
+
+    /// Reads the next request; `nil` ends the connection (an error response was sent if one was due).
+    private func readRequest() async -> ParsedRequest? {
+        // The head.
+        var started = false
+        var scanFrom = 0
+        var headLength = 0
+        channel.deadline.store(ChannelWatchdog.deadline(in: idleTimeout), ordering: .relaxed)
+        while true {
+            let skip = buffer.withBytes(HTTPHeadParser.leadingEmptyLines)
+            if skip > 0 {
+                buffer.consume(skip)
+                scanFrom = max(0, scanFrom - skip)
+            }
+            if !buffer.isEmpty {
+                if !started {
+                    started = true
+                    channel.deadline.store(ChannelWatchdog.deadline(in: headerReadTimeout), ordering: .relaxed)
+                }
+                if let length = buffer.withBytes({ HTTPHeadParser.headLength(in: $0, scanFrom: &scanFrom) }) {
+                    headLength = length
+                    break
+                }
+                if buffer.count > maxHeaderBytes { break }
+            } else if channel.isDraining {
+                return nil
+            }
+            if !(await fill(started ? .busy : .idle)) { return nil }
+        }
+        guard headLength > 0, headLength <= maxHeaderBytes else {
+            await fail(431, "Request Header Fields Too Large: the request head exceeds \(maxHeaderBytes) bytes")
+            return nil
+        }
+        let parsed = buffer.withBytes { bytes in
+            Result { () throws(HTTPHeadParser.Malformed) in
+                try HTTPHeadParser.parseRequest(UnsafeBufferPointer(rebasing: bytes[0..<headLength]))
+            }
+        }
+        let head: HTTPHeadParser.RequestHead
+        switch parsed {
+        case .success(let h): head = h
+        case .failure(let error):
+            await fail(400, "Bad Request: \(error.reason)")
+            return nil
+        }
+        buffer.consume(headLength)
+
+        // Framing.
+        let headers = head.headers
+        var keepAlive = head.version >= .http1_1
+            ? !headers.containsToken("close", in: "Connection")
+            : headers.containsToken("keep-alive", in: "Connection")
+        let transferEncodings = headers.values(for: "Transfer-Encoding")
+        let contentLengths = headers.values(for: "Content-Length")
+        var chunked = false
+        var length = 0
+        if !transferEncodings.isEmpty {
+            let codings = transferEncodings.joined(separator: ",").split(separator: ",").map { $0.trimmingSpaces().lowercased() }
+            guard codings.last == "chunked", codings.filter({ $0 == "chunked" }).count == 1, head.version >= .http1_1 else {
+                await fail(400, "Bad Request: unsupported Transfer-Encoding '\(transferEncodings.joined(separator: ", "))'; expected chunked")
+                return nil
+            }
+            guard contentLengths.isEmpty else {
+                await fail(400, "Bad Request: both Transfer-Encoding and Content-Length are present")
+                return nil
+            }
+            chunked = true
+        } else if !contentLengths.isEmpty {
+            let parts = contentLengths.joined(separator: ",").split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
+            guard let first = parts.first, !first.isEmpty, first.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                  first.utf8.count <= 18, let value = Int(first), parts.allSatisfy({ $0 == first }) else {
+                await fail(400, "Bad Request: invalid Content-Length '\(contentLengths.joined(separator: ", "))'")
+                return nil
+            }
+            length = value
+        }
+        if length > maxBodyBytes {
+            await fail(413, "Content Too Large: the request body of \(length) bytes exceeds the limit of \(maxBodyBytes) bytes")
+            return nil
+        }
+        if let expect = headers["Expect"] {
+            guard expect.lowercased() == "100-continue" else {
+                await fail(417, "Expectation Failed: unsupported Expect '\(expect)'")
+                return nil
+            }
+            if head.version >= .http1_1 && (chunked || length > 0) && buffer.isEmpty {
+                if await channel.write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) != nil { return nil }
+            }
+        }
+
+        // The body.
+        var body: [UInt8] = []
+        if chunked {
+            var decoder = ChunkedDecoder(maxBodyBytes: maxBodyBytes, maxLineBytes: 4096)
+            while true {
+                do throws(ChunkedDecoder.Failure) {
+                    if try decoder.decode(buffer, into: &body) { break }
+                } catch {
+                    switch error {
+                    case .tooLarge:
+                        await fail(413, "Content Too Large: the chunked request body exceeds the limit of \(maxBodyBytes) bytes")
+                    case .malformed(let reason):
+                        await fail(400, "Bad Request: invalid chunked body: \(reason)")
+                    }
+                    return nil
+                }
+                channel.deadline.store(ChannelWatchdog.deadline(in: idleTimeout), ordering: .relaxed)
+                if !(await fill(.busy)) { return nil }
+            }
+        } else if length > 0 {
+            body.reserveCapacity(length)
+            while true {
+                _ = buffer.move(upTo: length - body.count, into: &body)
+                if body.count == length { break }
+                channel.deadline.store(ChannelWatchdog.deadline(in: idleTimeout), ordering: .relaxed)
+                if !(await fill(.busy)) { return nil }
+            }
+        }
+        if channel.isDraining { keepAlive = false }
+        let request = HTTPRequest(
+            method: head.method, target: head.target, version: head.version,
+            headers: headers, body: body, remoteAddress: remoteAddress
+        )
+        return ParsedRequest(request: request, keepAlive: keepAlive)
+    }
+}

@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The process's limit on open file descriptors (`RLIMIT_NOFILE`), which caps concurrent connections.
+///
+/// ``HTTPServer/start()`` raises the soft limit to 65535 (or the hard limit, if lower), as NeMo Gym's Python
+/// servers do; a failure is only reported.
+public enum OpenFileLimit {
+    /// The current soft limit (`ulimit -n`), or `-1` if it cannot be read.
+    public static var soft: Int { read().map { clamp($0.rlim_cur) } ?? -1 }
+
+    /// The current hard limit (`ulimit -Hn`), or `-1` if it cannot be read.
+    public static var hard: Int { read().map { clamp($0.rlim_max) } ?? -1 }
+
+    /// Raises the soft limit to `target`, or to the hard limit if that is lower. Never lowers it.
+    /// - Returns: `nil` on success (or when nothing needed doing), otherwise a sentence saying what failed.
+    @discardableResult
+    public static func raise(to target: Int = 65535) -> String? {
+        guard var limits = read() else { return "could not read the open-file limit: \(SocketOptions.describe(errno: errno))" }
+        let current = clamp(limits.rlim_cur)
+        guard current < target else { return nil }
+        let wanted = min(target, clamp(limits.rlim_max))
+        guard wanted > current else { return nil }
+        limits.rlim_cur = rlim_t(wanted)
+        #if canImport(Glibc)
+        let rc = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limits)
+        #else
+        let rc = setrlimit(RLIMIT_NOFILE, &limits)
+        #endif
+        guard rc == 0 else {
+            return "could not raise the open-file limit from \(current) to \(wanted): \(SocketOptions.describe(errno: errno))"
+        }
+        return nil
+    }
+
+    private static func read() -> rlimit? {
+        var limits = rlimit()
+        #if canImport(Glibc)
+        let rc = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limits)
+        #else
+        let rc = getrlimit(RLIMIT_NOFILE, &limits)
+        #endif
+        return rc == 0 ? limits : nil
+    }
+
+    private static func clamp(_ value: rlim_t) -> Int {
+        value > rlim_t(Int.max) ? Int.max : Int(value)
+    }
+}

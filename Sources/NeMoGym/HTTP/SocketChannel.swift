@@ -1,0 +1,243 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A connected non-blocking socket whose readiness is awaited through `DispatchSource`s on the global queue.
+///
+/// One task drives a channel: it calls `recv`/`send` directly and, when they would block, awaits
+/// ``waitReadable(_:)`` / ``waitWritable()``. Sources start suspended. The read source stays armed after it
+/// woke a waiter (resuming a suspended source costs a wake-up of the dispatch manager thread, so keeping it armed
+/// halves the cost of a keep-alive request) and is suspended only when it fires with nobody waiting; the write
+/// source is suspended whenever nobody waits, since a socket is almost always writable. Other parties may ``interrupt(_:)``, ``drain()`` or
+/// ``close()`` the channel at any time. The descriptor is closed in the sources' cancel handlers, never earlier.
+final class SocketChannel: @unchecked Sendable {
+    /// Why a wait ended.
+    enum WaitResult: Sendable, Equatable {
+        /// The socket is ready.
+        case ready
+        /// The channel's deadline passed.
+        case timedOut
+        /// The waiting task was cancelled.
+        case cancelled
+        /// The server is shutting down and the wait was between requests.
+        case draining
+        /// The channel was closed.
+        case closed
+    }
+
+    /// Whether a read wait is between requests (may be ended by ``drain()``) or inside one.
+    enum WaitKind { case idle, busy }
+
+    private struct State {
+        var readWaiter: CheckedContinuation<WaitResult, Never>?
+        var readKind: WaitKind = .busy
+        var writeWaiter: CheckedContinuation<WaitResult, Never>?
+        var readSuspended = true
+        var writeSuspended = true
+        var interruption: WaitResult?
+        var draining = false
+        var closed = false
+    }
+
+    /// The descriptor.
+    let fd: Int32
+    /// Uptime nanoseconds after which a ``ChannelWatchdog`` interrupts waits with `.timedOut`; `0` = none.
+    let deadline = Atomic<UInt64>(0)
+
+    private let state = Mutex(State())
+    private let openSources = Atomic<Int>(1)
+    private let readSource: any DispatchSourceRead
+    // Created on first use, under `state`'s lock.
+    private var writeSource: (any DispatchSourceWrite)?
+
+    /// Wraps a connected, non-blocking descriptor; the channel owns it from now on.
+    init(fd: Int32) {
+        self.fd = fd
+        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .global())
+        readSource.setEventHandler { [self] in
+            let waiter: CheckedContinuation<WaitResult, Never>? = state.withLock { s in
+                if s.closed { return nil }
+                if let waiter = s.readWaiter {
+                    // Stay armed: the task is about to read, and will most likely wait again soon.
+                    s.readWaiter = nil
+                    return waiter
+                }
+                // Readable with nobody waiting (the task is busy): stop the level-triggered source from refiring.
+                if !s.readSuspended {
+                    s.readSuspended = true
+                    readSource.suspend()
+                }
+                return nil
+            }
+            waiter?.resume(returning: .ready)
+        }
+        readSource.setCancelHandler { [self] in sourceCancelled() }
+        // Sources are created inactive; activate, then keep it suspended until someone waits.
+        readSource.suspend()
+        readSource.activate()
+    }
+
+    private func sourceCancelled() {
+        if openSources.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+            _ = Glibc.close(fd)
+        }
+    }
+
+    /// Waits until the socket is readable (or the wait is ended for another reason).
+    func waitReadable(_ kind: WaitKind) async -> WaitResult {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<WaitResult, Never>) in
+                let immediate: WaitResult? = state.withLock { s in
+                    if let i = s.interruption { return i }
+                    if kind == .idle && s.draining { return .draining }
+                    if Task.isCancelled { return .cancelled }
+                    s.readWaiter = continuation
+                    s.readKind = kind
+                    if s.readSuspended {
+                        s.readSuspended = false
+                        readSource.resume()
+                    }
+                    return nil
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+        } onCancel: {
+            self.wakeWaiters(with: .cancelled, sticky: false)
+        }
+    }
+
+    /// Waits until the socket is writable (or the wait is ended for another reason).
+    func waitWritable() async -> WaitResult {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<WaitResult, Never>) in
+                let immediate: WaitResult? = state.withLock { s in
+                    if let i = s.interruption { return i }
+                    if Task.isCancelled { return .cancelled }
+                    s.writeWaiter = continuation
+                    let source = writeSource ?? makeWriteSource()
+                    if s.writeSuspended {
+                        s.writeSuspended = false
+                        source.resume()
+                    }
+                    return nil
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+        } onCancel: {
+            self.wakeWaiters(with: .cancelled, sticky: false)
+        }
+    }
+
+    // Called with `state` locked.
+    private func makeWriteSource() -> any DispatchSourceWrite {
+        let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: .global())
+        source.setEventHandler { [self] in
+            let waiter: CheckedContinuation<WaitResult, Never>? = state.withLock { s in
+                if s.closed { return nil }
+                // A socket is writable nearly always, so never leave the write source armed without a waiter.
+                if !s.writeSuspended {
+                    s.writeSuspended = true
+                    source.suspend()
+                }
+                defer { s.writeWaiter = nil }
+                return s.writeWaiter
+            }
+            waiter?.resume(returning: .ready)
+        }
+        source.setCancelHandler { [self] in sourceCancelled() }
+        openSources.add(1, ordering: .acquiringAndReleasing)
+        source.suspend()
+        source.activate()
+        writeSource = source
+        return source
+    }
+
+    /// Ends current and future waits with `reason` (`.timedOut` or `.closed`).
+    func interrupt(_ reason: WaitResult) {
+        wakeWaiters(with: reason, sticky: true)
+    }
+
+    private func wakeWaiters(with reason: WaitResult, sticky: Bool) {
+        let (r, w) = state.withLock { s in
+            if sticky && s.interruption == nil { s.interruption = reason }
+            defer { s.readWaiter = nil; s.writeWaiter = nil }
+            return (s.readWaiter, s.writeWaiter)
+        }
+        r?.resume(returning: reason)
+        w?.resume(returning: reason)
+    }
+
+    /// Ends the current and future waits between requests with `.draining` (waits inside a request go on).
+    func drain() {
+        let waiter: CheckedContinuation<WaitResult, Never>? = state.withLock { s in
+            s.draining = true
+            guard s.readKind == .idle, let w = s.readWaiter else { return nil }
+            s.readWaiter = nil
+            return w
+        }
+        waiter?.resume(returning: .draining)
+    }
+
+    /// Whether ``drain()`` was called.
+    var isDraining: Bool { state.withLock { $0.draining } }
+
+    /// Sends all of `bytes`, waiting for writability when the socket buffer is full.
+    /// Returns `nil` on success or the reason it stopped (`errno` values are reported as `.closed`).
+    func write(_ bytes: [UInt8]) async -> WaitResult? {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in
+                send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            if n > 0 {
+                offset += n
+                continue
+            }
+            let e = errno
+            if n < 0 && e == EINTR { continue }
+            if n < 0 && (e == EAGAIN || e == EWOULDBLOCK) {
+                let result = await waitWritable()
+                if result != .ready { return result }
+                continue
+            }
+            return .closed
+        }
+        return nil
+    }
+
+    /// Half-closes the sending side (`shutdown(SHUT_WR)`), so the peer reads end-of-stream.
+    func shutdownWrite() {
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+    }
+
+    /// Ends all waits with `.closed`, cancels the sources and (from their cancel handlers) closes the descriptor.
+    /// Safe to call more than once and from any thread.
+    func close() {
+        typealias Plan = (waiters: [CheckedContinuation<WaitResult, Never>], resumeRead: Bool, write: (any DispatchSourceWrite)?, resumeWrite: Bool)
+        let plan: Plan? = state.withLock { s in
+            if s.closed { return nil }
+            s.closed = true
+            s.interruption = .closed
+            let waiters = [s.readWaiter, s.writeWaiter].compactMap { $0 }
+            s.readWaiter = nil
+            s.writeWaiter = nil
+            let plan: Plan = (waiters, s.readSuspended, writeSource, s.writeSuspended)
+            s.readSuspended = false
+            s.writeSuspended = false
+            return plan
+        }
+        guard let plan else { return }
+        for waiter in plan.waiters { waiter.resume(returning: .closed) }
+        // A suspended source must be resumed before it is cancelled.
+        if plan.resumeRead { readSource.resume() }
+        readSource.cancel()
+        if let write = plan.write {
+            if plan.resumeWrite { write.resume() }
+            write.cancel()
+        }
+    }
+}

@@ -1,0 +1,274 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import NeMoGym
+
+@Suite(.timeLimit(.minutes(1)))
+struct HTTPClientTests {
+    /// A port nothing listens on (a server was bound there and shut down).
+    static func refusedPort() async throws -> Int {
+        let server = HTTPServer { _ in HTTPResponse() }
+        let port = try await server.start()
+        await server.shutdown()
+        return port
+    }
+
+    @Test func reusesPooledKeepAliveConnections() async throws {
+        let peers = Mutex<Set<String>>([])
+        let server = HTTPServer { request in
+            peers.withLock { _ = $0.insert(request.remoteAddress ?? "?") }
+            return .text("ok")
+        }
+        let port = try await server.start()
+        let client = HTTPClient()
+        for _ in 0..<5 {
+            let response = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+            #expect(response.bodyText == "ok")
+        }
+        #expect(peers.withLock { $0.count } == 1)
+        #expect(client.pooledIdleConnections(host: "127.0.0.1", port: port) == 1)
+        await server.shutdown()
+    }
+
+    @Test func waitsBeyondThePerHostConnectionLimit() async throws {
+        let inFlight = Atomic<Int>(0)
+        let peak = Atomic<Int>(0)
+        let server = HTTPServer { _ in
+            peak.max(inFlight.add(1, ordering: .relaxed).newValue, ordering: .relaxed)
+            try? await Task.sleep(for: .milliseconds(20))
+            inFlight.subtract(1, ordering: .relaxed)
+            return .text("ok")
+        }
+        let port = try await server.start()
+        let client = HTTPClient(configuration: .init(maxConnectionsPerHost: 2))
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<10 {
+                group.addTask { try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/")).status }
+            }
+            for try await status in group { #expect(status == 200) }
+        }
+        let peakCount = peak.load(ordering: .relaxed)
+        #expect(peakCount == 2)
+        await server.shutdown()
+    }
+
+    @Test func retriesARefusedConnectionUntilTheCap() async throws {
+        let port = try await Self.refusedPort()
+        let client = HTTPClient(configuration: .init(retryDelay: .milliseconds(50), maxRetryDuration: .milliseconds(300)))
+        let url = "http://127.0.0.1:\(port)/v1/responses"
+        let error = await #expect(throws: HTTPClientError.self) { try await client.send(HTTPClientRequest(method: .post, url: url)) }
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.url == url)
+        #expect(error?.message.hasPrefix("could not connect to \(url): connection refused (retried for ") == true)
+    }
+
+    @Test func retriesUntilTheServerComesUp() async throws {
+        let port = try await Self.refusedPort()
+        let client = HTTPClient(configuration: .init(retryDelay: .milliseconds(50), maxRetryDuration: .seconds(20)))
+        let server = HTTPServer(configuration: .init(port: port)) { _ in .text("up") }
+        async let response = client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+        try await Task.sleep(for: .milliseconds(200))
+        try await server.start()
+        #expect(try await response.bodyText == "up")
+        await server.shutdown()
+    }
+
+    @Test func neverRetriesWithAZeroCap() async throws {
+        let port = try await Self.refusedPort()
+        let client = HTTPClient(configuration: .init(maxRetryDuration: .zero))
+        let error = await #expect(throws: HTTPClientError.self) { try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/x")) }
+        #expect(error?.message == "could not connect to http://127.0.0.1:\(port)/x: connection refused")
+    }
+
+    @Test func cancellationStopsRetriesPromptly() async throws {
+        let port = try await Self.refusedPort()
+        let client = HTTPClient()  // retries without limit
+        let task = Task { try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/")) }
+        try await Task.sleep(for: .milliseconds(100))
+        task.cancel()
+        let result = await task.result
+        #expect(throws: HTTPClientError.self) { try result.get() }
+        if case .failure(let error as HTTPClientError) = result { #expect(error.code == .cancelled) }
+    }
+
+    @Test func cancellationStopsAWaitForTheResponse() async throws {
+        let server = HTTPServer(configuration: .init(shutdownGracePeriod: .milliseconds(50))) { _ in
+            try? await Task.sleep(for: .seconds(30))
+            return .text("late")
+        }
+        let port = try await server.start()
+        let task = Task { try await HTTPClient().send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/")) }
+        try await Task.sleep(for: .milliseconds(100))
+        task.cancel()
+        if case .failure(let error as HTTPClientError) = await task.result {
+            #expect(error.code == .cancelled)
+        } else {
+            Issue.record("expected a cancelled error")
+        }
+        await server.shutdown()
+    }
+
+    @Test func returnsErrorStatusesWithoutRetrying() async throws {
+        let calls = Atomic<Int>(0)
+        let server = HTTPServer { _ in
+            calls.add(1, ordering: .relaxed)
+            return .json(status: 500, "boom")
+        }
+        let port = try await server.start()
+        let response = try await HTTPClient().send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+        #expect(response.status == 500)
+        #expect(!response.isSuccess)
+        #expect(try response.json() == "boom")
+        let count = calls.load(ordering: .relaxed)
+        #expect(count == 1)
+        await server.shutdown()
+    }
+
+    @Test func decodesChunkedAndReadUntilCloseResponses() async throws {
+        let server = try ScriptedServer { socket, index in
+            while let head = socket.blockingReadRequest() {
+                if head.hasPrefix("GET /chunked") {
+                    socket.blockingWrite("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nTrailer: 1\r\n\r\n")
+                } else {
+                    socket.blockingWrite("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close")
+                    socket.blockingClose()
+                    return
+                }
+            }
+        }
+        let client = HTTPClient()
+        let chunked = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/chunked"))
+        #expect(chunked.bodyText == "hello world")
+        let again = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/chunked"))
+        #expect(again.bodyText == "hello world")
+        let untilClose = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/close"))
+        #expect(untilClose.bodyText == "until close")
+        #expect(server.connections == 1)
+    }
+
+    @Test func skipsInterimResponsesAndSendsContentLength() async throws {
+        let heads = Mutex<[String]>([])
+        let server = try ScriptedServer { socket, _ in
+            while let head = socket.blockingReadRequest() {
+                heads.withLock { $0.append(head) }
+                socket.blockingWrite("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok")
+            }
+        }
+        let client = HTTPClient()
+        let response = try await client.send(HTTPClientRequest(method: .post, url: "http://127.0.0.1:\(server.port)/a?b=1", headers: ["X-Test": "1"], body: Array("{}".utf8)))
+        #expect(response.status == 201)
+        #expect(response.bodyText == "ok")
+        _ = try await client.send(HTTPClientRequest(method: .post, url: "http://127.0.0.1:\(server.port)/empty"))
+        let seen = heads.withLock { $0 }
+        #expect(seen.first?.hasPrefix("POST /a?b=1 HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nX-Test: 1\r\nContent-Length: 2") == true)
+        #expect(seen.last?.contains("Content-Length: 0") == true)
+    }
+
+    @Test func replacesAStaleKeepAliveConnectionTransparently() async throws {
+        // Connection 0 answers one request with keep-alive, then closes when the next request arrives without
+        // answering it (the race where the server drops an idle connection just as it is reused).
+        let server = try ScriptedServer { socket, index in
+            var served = 0
+            while let _ = socket.blockingReadRequest() {
+                if index == 0 && served == 1 {
+                    socket.blockingClose()
+                    return
+                }
+                served += 1
+                socket.blockingWrite("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n\(index)")
+            }
+        }
+        // With no retries allowed, only the transparent replacement can make the second request succeed.
+        let client = HTTPClient(configuration: .init(maxRetryDuration: .zero))
+        let first = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
+        #expect(first.bodyText == "0")
+        let second = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
+        #expect(second.bodyText == "1")
+        #expect(server.connections == 2)
+    }
+
+    @Test func discardsPooledConnectionsTheServerClosed() async throws {
+        let server = HTTPServer(configuration: .init(idleTimeout: .milliseconds(100))) { request in .text(request.remoteAddress ?? "") }
+        let port = try await server.start()
+        let client = HTTPClient(configuration: .init(maxRetryDuration: .zero))
+        let first = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+        try await Task.sleep(for: .milliseconds(600))  // the server closes the idle connection
+        let second = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+        #expect(first.bodyText != second.bodyText)  // a new connection (a new client port)
+        await server.shutdown()
+    }
+
+    @Test func readsAnEarlyErrorResponseToALargeUpload() async throws {
+        let server = HTTPServer(configuration: .init(maxBodyBytes: 1000)) { _ in .text("accepted") }
+        let port = try await server.start()
+        let client = HTTPClient(configuration: .init(maxRetryDuration: .zero))
+        let response = try await client.send(HTTPClientRequest(method: .post, url: "http://127.0.0.1:\(port)/", body: [UInt8](repeating: 1, count: 100_000)))
+        #expect(response.status == 413)
+        await server.shutdown()
+    }
+
+    @Test func retriesAndReportsRefusedHTTPSConnections() async throws {
+        let port = try await Self.refusedPort()
+        let client = HTTPClient(configuration: .init(retryDelay: .milliseconds(50), maxRetryDuration: .milliseconds(200)))
+        let url = "https://127.0.0.1:\(port)/v1/responses"
+        let error = await #expect(throws: HTTPClientError.self) { try await client.send(HTTPClientRequest(method: .post, url: url)) }
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.message.hasPrefix("could not connect to \(url): connection refused (retried for ") == true)
+    }
+
+    @Test func parsesSetCookieLines() async throws {
+        let server = HTTPServer { _ in
+            var response = HTTPResponse.json(["ok": true])
+            response.setCookies(["session": "abc123", "theme": "dark"])
+            response.headers.add(name: "set-cookie", value: "quoted=\"v\"; Expires=Wed, 21 Oct 2037 07:28:00 GMT; HttpOnly")
+            return response
+        }
+        let port = try await server.start()
+        let response = try await HTTPClient().send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+        #expect(response.headers.values(for: "Set-Cookie") == [
+            "session=abc123; Path=/; SameSite=lax", "theme=dark; Path=/; SameSite=lax",
+            "quoted=\"v\"; Expires=Wed, 21 Oct 2037 07:28:00 GMT; HttpOnly",
+        ])
+        #expect(response.setCookies == ["session": "abc123", "theme": "dark", "quoted": "v"])
+        await server.shutdown()
+    }
+
+    @Test func splitsSetCookieHeadersThatURLSessionJoined() {
+        let joined = "session=abc123; Path=/; HttpOnly, theme=dark; Expires=Wed, 21 Oct 2037 07:28:00 GMT, c=x=y"
+        #expect(URLSessionTransport.splitSetCookie(joined) == [
+            "session=abc123; Path=/; HttpOnly", "theme=dark; Expires=Wed, 21 Oct 2037 07:28:00 GMT", "c=x=y",
+        ])
+    }
+
+    @Test func timesOutOnlyWhenAnIdleTimeoutIsConfigured() async throws {
+        let server = HTTPServer { _ in
+            try? await Task.sleep(for: .seconds(1))
+            return .text("slow")
+        }
+        let port = try await server.start()
+        let impatient = HTTPClient(configuration: .init(idleTimeout: .milliseconds(100)))
+        let error = await #expect(throws: HTTPClientError.self) { try await impatient.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/")) }
+        #expect(error?.code == .timedOut)
+        #expect(error?.message.contains("idle timeout 0.1 s") == true)
+        #expect(try await HTTPClient().send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/")).bodyText == "slow")
+        await server.shutdown()
+    }
+
+    @Test func reportsInvalidResponses() async throws {
+        let server = try ScriptedServer { socket, _ in
+            _ = socket.blockingReadRequest()
+            socket.blockingWrite("SMTP ready\r\n\r\n")
+        }
+        let url = "http://127.0.0.1:\(server.port)/"
+        let error = await #expect(throws: HTTPClientError.self) { try await HTTPClient().send(HTTPClientRequest(url: url)) }
+        #expect(error?.code == .invalidResponse)
+        #expect(error?.message == "invalid response from \(url): malformed status line")
+    }
+
+    @Test(arguments: ["ftp://x/y", "127.0.0.1:8000/x", "http://", "http://host:99999/", "http://[::1/x", "http://a b/"])
+    func rejectsInvalidURLs(url: String) async {
+        let error = await #expect(throws: HTTPClientError.self) { try await HTTPClient().send(HTTPClientRequest(url: url)) }
+        #expect(error?.code == .invalidURL)
+        #expect(error?.message.hasPrefix("invalid URL '\(url)'") == true)
+    }
+}
