@@ -11,6 +11,8 @@ public enum GymCLI {
         ListAgentsCommand.self,
         SearchAgentsCommand.self,
         ConfigShowCommand.self,
+        ServeCommand.self,
+        BenchCommand.self,
     ]
 
     /// The top-level usage text.

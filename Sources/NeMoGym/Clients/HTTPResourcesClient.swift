@@ -1,0 +1,68 @@
+/// A ``ResourcesClient`` that talks to a NeMo Gym resources server over HTTP.
+///
+/// `POST /seed_session`, `POST /<tool>`, `POST /verify` and `POST /aggregate_metrics` on ``baseURL``, with
+/// cookies passed explicitly. A tool's answer is returned whatever its status; the other routes throw
+/// ``InnerServerError`` on a non-2xx answer.
+public struct HTTPResourcesClient: ResourcesClient {
+    /// The server's base URL, e.g. `http://127.0.0.1:8002`.
+    public let baseURL: String
+    /// The transport.
+    public let client: HTTPClient
+
+    /// Creates a client for the resources server at `baseURL`.
+    public init(baseURL: String, client: HTTPClient = .shared) {
+        self.baseURL = HTTPModelClient.trimmed(baseURL)
+        self.client = client
+    }
+
+    public func seedSession(_ body: JSONValue, cookies: Cookies) async throws -> ResourcesReply {
+        try await postJSON("/seed_session", body, cookies: cookies)
+    }
+
+    public func callTool(_ name: String, arguments: JSONValue?, cookies: Cookies) async throws -> ToolResult {
+        let answer = try await post("/" + name, arguments, cookies: cookies)
+        return ToolResult(status: answer.status, body: answer.bodyText, cookies: answer.setCookies)
+    }
+
+    public func verify(_ body: JSONValue, cookies: Cookies) async throws -> ResourcesReply {
+        try await postJSON("/verify", body, cookies: cookies)
+    }
+
+    public func aggregateMetrics(_ body: JSONValue) async throws -> JSONValue {
+        try await postJSON("/aggregate_metrics", body, cookies: Cookies()).body
+    }
+
+    private func post(_ path: String, _ body: JSONValue?, cookies: Cookies) async throws -> HTTPClientResponse {
+        var headers: HTTPHeaders = [:]
+        if let cookie = cookies.cookieHeader { headers.add(name: "Cookie", value: cookie) }
+        var bytes: [UInt8]? = nil
+        if let body {
+            headers.add(name: "Content-Type", value: "application/json")
+            // Like orjson, non-finite numbers go out as null so the body stays valid JSON.
+            bytes = body.replacingNonFiniteNumbers().jsonBytes()
+        }
+        return try await client.send(HTTPClientRequest(method: .post, url: baseURL + path, headers: headers, body: bytes))
+    }
+
+    private func postJSON(_ path: String, _ body: JSONValue, cookies: Cookies) async throws -> ResourcesReply {
+        let answer = try await post(path, body, cookies: cookies)
+        guard answer.isSuccess else { throw InnerServerError(server: baseURL + path, status: answer.status, body: answer.body) }
+        do {
+            return ResourcesReply(body: try JSONValue(parsing: answer.body), cookies: answer.setCookies)
+        } catch {
+            throw InvalidVerifyResponseError(problem: "\(baseURL + path) answered with a body that is not JSON (\(error))", body: .string(answer.bodyText))
+        }
+    }
+}
+
+extension JSONValue {
+    /// The value with `NaN` and infinities replaced by `null`, as `orjson` serialises them.
+    func replacingNonFiniteNumbers() -> JSONValue {
+        switch self {
+        case .number(let n) where n.isNonFinite: return .null
+        case .array(let a): return .array(a.map { $0.replacingNonFiniteNumbers() })
+        case .object(let o): return .object(JSONObject(o.map { ($0.key, $0.value.replacingNonFiniteNumbers()) }))
+        default: return self
+        }
+    }
+}
