@@ -71,8 +71,9 @@ public struct CollectCommand: GymCommand {
 
     /// Builds the endpoint for `--agent-url` or `--head-server`.
     static func makeEndpoint(agentURL: String?, headServer: String?, agentName: String?) throws -> any RolloutAgentEndpoint {
-        throw CollectSetupError(message: "the HTTP agent endpoint is not available in this build yet, so --agent-url/--head-server cannot be used; "
-            + "run 'gym demo' for an offline collection, or use RolloutCollector with an InProcessAgentEndpoint from Swift.")
+        if let agentURL { return HTTPAgentEndpoint(agentURL: agentURL) }
+        if let headServer { return HTTPAgentEndpoint(headServer: headServer) }
+        throw UsageError("give --agent-url URL or --head-server URL")
     }
 
     /// Runs the command with an endpoint factory (tests pass an in-process endpoint).

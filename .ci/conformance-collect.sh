@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Collection conformance: `gym collect` against `gym serve` wired to NeMo Gym's scripted fakes.
+# 9 rows x 3 repeats at concurrency 4 must give 27 rows with the Python reference's rewards and
+# mean/reward 7/9; after cutting OUT.jsonl to 10 lines plus half of the 11th (a crash mid-write),
+# --resume must dispatch only the 17 missing rollouts and end with 27 unique rows and the same metrics.
+set -euo pipefail
+CONF="$1/agent"
+GYM="${GYM:-.build/debug/gym}"
+WORK=$(mktemp -d)
+pids=()
+cleanup() { [ -n "${KEEP_WORK:-}" ] && cp -r "$WORK" "$KEEP_WORK";  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_up() { for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; echo "server on port $1 did not start" >&2; return 1; }
+
+PM=$(free_port); PR=$(free_port); PA=$(free_port)
+python3 "$CONF/fake_model.py" "$PM" "$CONF/script.json" & pids+=($!)
+python3 "$CONF/fake_resources.py" "$PR" & pids+=($!)
+wait_up "$PM"; wait_up "$PR"
+cat > "$WORK/config.yaml" <<YAML
+policy_model:
+  responses_api_models:
+    vllm_model: {entrypoint: app.py, host: 127.0.0.1, port: $PM}
+conformance_resources:
+  resources_servers:
+    conformance: {entrypoint: app.py, domain: other, host: 127.0.0.1, port: $PR}
+conformance_agent:
+  responses_api_agents:
+    simple_agent:
+      entrypoint: app.py
+      host: 127.0.0.1
+      port: $PA
+      resources_server: {type: resources_servers, name: conformance_resources}
+      model_server: {type: responses_api_models, name: policy_model}
+      max_steps: 3
+YAML
+"$GYM" serve "$WORK/config.yaml" > "$WORK/serve.out" 2> "$WORK/serve.err" & pids+=($!)
+wait_up "$PA" || { cat "$WORK/serve.err" >&2; exit 1; }
+
+OUT="$WORK/out/rollouts.jsonl"
+"$GYM" collect -i "$CONF/rows.jsonl" -o "$OUT" --agent-url "http://127.0.0.1:$PA" --agent conformance_agent \
+  --num-repeats 3 --concurrency 4 > "$WORK/first.out" 2> "$WORK/first.err" || { echo "first collect failed ($?)"; cat "$WORK/first.err"; exit 1; }
+cp "$WORK/out/rollouts_aggregate_metrics.json" "$WORK/first_metrics.json"
+
+# A crash mid-write: keep 10 lines and half of the 11th.
+python3 - "$OUT" <<'PY'
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+open(sys.argv[1], "w", encoding="utf-8").write("\n".join(lines[:10]) + "\n" + lines[10][: len(lines[10]) // 2])
+PY
+"$GYM" collect -i "$CONF/rows.jsonl" -o "$OUT" --agent-url "http://127.0.0.1:$PA" --agent conformance_agent \
+  --num-repeats 3 --concurrency 4 --resume > "$WORK/second.out" 2> "$WORK/second.err" || { echo "resumed collect failed"; cat "$WORK/second.err"; exit 1; }
+
+python3 - "$CONF" "$WORK" <<'PY'
+import json, sys
+conf, work = sys.argv[1], sys.argv[2]
+expected = json.load(open(f"{conf}/expected_max_steps_3.json"))
+rows = [json.loads(l) for l in open(f"{work}/out/rollouts.jsonl") if l.strip()]
+checks = []
+keys = [(r["_ng_task_index"], r["_ng_rollout_index"]) for r in rows]
+checks.append(("27 result rows", len(rows) == 27))
+checks.append(("no duplicate (task, rollout) keys", len(set(keys)) == 27))
+checks.append(("every task has rollouts 0, 1, 2", sorted(keys) == [(t, r) for t in range(9) for r in range(3)]))
+checks.append(("rewards equal the Python reference", all(r["reward"] == expected[r["_ng_task_index"]]["reward"] for r in rows)))
+for name in ("first_metrics.json", "out/rollouts_aggregate_metrics.json"):
+    m = json.load(open(f"{work}/{name}"))
+    checks.append((f"{name}: mean/reward is 7/9", abs(m[0]["agent_metrics"]["mean/reward"] - 7 / 9) < 1e-9))
+err = open(f"{work}/second.err").read() + open(f"{work}/second.out").read()
+checks.append(("the resumed run dispatched only the 17 missing rollouts",
+               "- 17 rows that still need to be run" in err and "Collected 17 rollout(s) this run: 17 succeeded" in err))
+passed = sum(ok for _, ok in checks)
+for name, ok in checks:
+    if not ok: print("FAILED:", name)
+print(f"collect: {passed} passed, {len(checks) - passed} failed")
+sys.exit(0 if passed == len(checks) else 1)
+PY
