@@ -216,6 +216,23 @@ struct HTTPClientTests {
         #expect(error?.message.hasPrefix("could not connect to \(url): connection refused (retried for ") == true)
     }
 
+    @Test func dropsPooledConnectionsAfterTheirIdleLifetime() async throws {
+        let server = HTTPServer { request in .text(request.remoteAddress ?? "") }
+        let port = try await server.start()
+        let client = HTTPClient(configuration: .init(idleConnectionLifetime: .milliseconds(50)))
+        let first = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+        try await Task.sleep(for: .milliseconds(200))
+        let second = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+        #expect(first.bodyText != second.bodyText)
+        await server.shutdown()
+    }
+
+    @Test(arguments: [(Duration.seconds(60), 3, "60 s"), (.milliseconds(500), 3, "0.5 s"), (.milliseconds(150), 3, "0.15 s"),
+                      (.milliseconds(59_960), 1, "60 s"), (.milliseconds(1_005), 3, "1.005 s")])
+    func formatsDurationsInMessages(duration: Duration, decimals: Int, text: String) {
+        #expect(HTTPClient.format(duration, decimals: decimals) == text)
+    }
+
     @Test func parsesSetCookieLines() async throws {
         let server = HTTPServer { _ in
             var response = HTTPResponse.json(["ok": true])
@@ -250,6 +267,10 @@ struct HTTPClientTests {
         let error = await #expect(throws: HTTPClientError.self) { try await impatient.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/")) }
         #expect(error?.code == .timedOut)
         #expect(error?.message.contains("idle timeout 0.1 s") == true)
+        let deadline = HTTPClient(configuration: .init(totalTimeout: .milliseconds(150)))
+        let late = await #expect(throws: HTTPClientError.self) { try await deadline.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/")) }
+        #expect(late?.code == .timedOut)
+        #expect(late?.message == "the request to http://127.0.0.1:\(port)/ timed out (total timeout 0.15 s)")
         #expect(try await HTTPClient().send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/")).bodyText == "slow")
         await server.shutdown()
     }

@@ -5,23 +5,16 @@ import Synchronization
 ///
 /// A channel stores its current deadline (``SocketChannel/deadline``, uptime nanoseconds, `0` for none); the
 /// watchdog checks every registered channel each `interval` and interrupts the ones past it. This costs one
-/// atomic store per wait instead of a timer per read. (`@unchecked`: the timer is only set up in `init` and
-/// cancelled in `deinit`; the map is behind a `Mutex`.)
-final class ChannelWatchdog: @unchecked Sendable {
+/// atomic store per wait instead of a timer per read.
+final class ChannelWatchdog: Sendable {
     private let channels = Mutex<[ObjectIdentifier: SocketChannel]>([:])
-    private let timer: any DispatchSourceTimer
+    private let timer = Mutex<RepeatingTimer?>(nil)
 
-    /// Creates a watchdog that checks every `interval` seconds.
+    /// Creates a watchdog that checks every `interval` seconds (until it is deallocated).
     init(interval: Double) {
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        let nanos = Int(max(0.005, interval) * 1e9)
-        timer.schedule(deadline: .now() + .nanoseconds(nanos), repeating: .nanoseconds(nanos), leeway: .nanoseconds(nanos / 4))
-        self.timer = timer
-        timer.setEventHandler { [weak self] in self?.check() }
-        timer.activate()
+        let repeating = RepeatingTimer(interval: interval) { [weak self] in self?.check() }
+        timer.withLock { $0 = repeating }
     }
-
-    deinit { timer.cancel() }
 
     /// Starts watching `channel`.
     func register(_ channel: SocketChannel) {

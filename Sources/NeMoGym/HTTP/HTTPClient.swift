@@ -91,7 +91,7 @@ public final class HTTPClient: Sendable {
                 failures += 1
                 let elapsed = ContinuousClock.now - start
                 if let cap = configuration.maxRetryDuration, elapsed + configuration.retryDelay > cap {
-                    let suffix = failures > 1 ? " (retried for \(Self.format(elapsed)))" : ""
+                    let suffix = failures > 1 ? " (retried for \(Self.format(elapsed, decimals: 1)))" : ""
                     throw HTTPClientError(code: .connectionFailed, url: request.url, message: "could not connect to \(request.url): \(why)\(suffix)")
                 }
                 if totalDeadline != 0,
@@ -250,10 +250,20 @@ public final class HTTPClient: Sendable {
                                message: "the request to \(request.url) timed out (\(limits.joined(separator: ", ")))\(detail)")
     }
 
-    /// `60 s`, `0.5 s`.
-    static func format(_ d: Duration) -> String {
-        let tenths = Int((d.seconds * 10).rounded())
-        return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
+    /// `60 s`, `0.5 s`, `0.15 s`: seconds with at most `decimals` decimals, trailing zeros dropped.
+    static func format(_ d: Duration, decimals: Int = 3) -> String {
+        var scale = 1
+        for _ in 0..<max(0, decimals) { scale *= 10 }
+        let units = Int((d.seconds * Double(scale)).rounded())
+        var text = "\(units / scale)"
+        let fraction = units % scale
+        if fraction != 0 {
+            var digits = String(fraction)
+            digits = String(repeating: "0", count: max(0, String(scale).count - 1 - digits.count)) + digits
+            while digits.hasSuffix("0") { digits.removeLast() }
+            text += "." + digits
+        }
+        return text + " s"
     }
 
     /// The request head and body in one buffer.

@@ -175,7 +175,7 @@ final class HTTPClientConnection: @unchecked Sendable {
                 while true {
                     _ = buffer.move(upTo: Int.max, into: &body)
                     guard body.count <= limits.maxBodyBytes else { return .failure(.invalid("the response body exceeds \(limits.maxBodyBytes) bytes")) }
-                    switch buffer.receive(from: channel.fd) {
+                    switch channel.receive(into: buffer) {
                     case .received: continue
                     case .endOfStream:
                         _ = buffer.move(upTo: Int.max, into: &body)
@@ -196,7 +196,7 @@ final class HTTPClientConnection: @unchecked Sendable {
     /// Reads more bytes; returns a failure when the connection ends or a wait fails.
     private func fill(_ limits: Limits, received: inout Bool) async -> Failure? {
         while true {
-            switch buffer.receive(from: channel.fd) {
+            switch channel.receive(into: buffer) {
             case .received:
                 received = true
                 return nil

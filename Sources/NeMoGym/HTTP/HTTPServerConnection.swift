@@ -34,10 +34,10 @@ final class HTTPServerConnection: @unchecked Sendable {
         task.withLock { $0 = t }
     }
 
-    /// Cancels the handler (if any) and closes the socket.
+    /// Cancels the handler (if any) and stops all I/O; the task closes the socket when it ends.
     func forceClose() {
         task.withLock { $0 }?.cancel()
-        channel.close()
+        channel.interrupt(.closed)
     }
 
     private func run() async {
@@ -82,7 +82,7 @@ final class HTTPServerConnection: @unchecked Sendable {
     /// rather than a reset.
     private func closeGently() {
         channel.shutdownWrite()
-        while case .received = buffer.receive(from: channel.fd) { buffer.consume(buffer.count) }
+        while case .received = channel.receive(into: buffer) { buffer.consume(buffer.count) }
     }
 
     /// After an error response with the request possibly still arriving: half-closes, then discards input for up
@@ -95,7 +95,7 @@ final class HTTPServerConnection: @unchecked Sendable {
         var discarded = 0
         while discarded < 1 << 20 {
             buffer.consume(buffer.count)
-            switch buffer.receive(from: channel.fd) {
+            switch channel.receive(into: buffer) {
             case .received(let n): discarded += n
             case .wouldBlock:
                 if await channel.waitReadable(.busy) != .ready { return }
@@ -107,7 +107,7 @@ final class HTTPServerConnection: @unchecked Sendable {
     /// Reads bytes into the buffer; returns `false` when the connection should end.
     private func fill(_ kind: SocketChannel.WaitKind) async -> Bool {
         while true {
-            switch buffer.receive(from: channel.fd) {
+            switch channel.receive(into: buffer) {
             case .received: return true
             case .endOfStream, .failed: return false
             case .wouldBlock:

@@ -12,8 +12,13 @@ import Darwin
 /// ``waitReadable(_:)`` / ``waitWritable()``. Sources start suspended. The read source stays armed after it
 /// woke a waiter (resuming a suspended source costs a wake-up of the dispatch manager thread, so keeping it armed
 /// halves the cost of a keep-alive request) and is suspended only when it fires with nobody waiting; the write
-/// source is suspended whenever nobody waits, since a socket is almost always writable. Other parties may ``interrupt(_:)``, ``drain()`` or
-/// ``close()`` the channel at any time. The descriptor is closed in the sources' cancel handlers, never earlier.
+/// source is suspended whenever nobody waits, since a socket is almost always writable.
+///
+/// Other parties may ``interrupt(_:)`` or ``drain()`` the channel at any time; only the owning task calls
+/// ``close()``, after its last use of the descriptor, because descriptor numbers are reused at once and a late
+/// `send` on a reused number would reach another connection. After ``interrupt(_:)`` with `.closed`,
+/// ``receive(into:)`` and ``write(_:)`` refuse to touch the socket. The descriptor is closed in the sources'
+/// cancel handlers, never earlier.
 final class SocketChannel: @unchecked Sendable {
     /// Why a wait ended.
     enum WaitResult: Sendable, Equatable {
@@ -49,6 +54,8 @@ final class SocketChannel: @unchecked Sendable {
     let deadline = Atomic<UInt64>(0)
 
     private let state = Mutex(State())
+    /// Set by `interrupt(.closed)` and `close()`: no more I/O on the descriptor.
+    private let shut = Atomic<Bool>(false)
     private let openSources = Atomic<Int>(1)
     private let readSource: any DispatchSourceRead
     // Created on first use, under `state`'s lock.
@@ -156,8 +163,10 @@ final class SocketChannel: @unchecked Sendable {
         return source
     }
 
-    /// Ends current and future waits with `reason` (`.timedOut` or `.closed`).
+    /// Ends current and future waits with `reason` (`.timedOut` or `.closed`); after `.closed` the channel also
+    /// refuses further I/O. The descriptor stays open until the owner calls ``close()``.
     func interrupt(_ reason: WaitResult) {
+        if reason == .closed { shut.store(true, ordering: .releasing) }
         wakeWaiters(with: reason, sticky: true)
     }
 
@@ -185,11 +194,18 @@ final class SocketChannel: @unchecked Sendable {
     /// Whether ``drain()`` was called.
     var isDraining: Bool { state.withLock { $0.draining } }
 
+    /// Receives what is available into `buffer` (see ``InboundBuffer/receive(from:)``), unless the channel was shut.
+    func receive(into buffer: InboundBuffer) -> InboundBuffer.ReceiveResult {
+        if shut.load(ordering: .acquiring) { return .failed(EBADF) }
+        return buffer.receive(from: fd)
+    }
+
     /// Sends all of `bytes`, waiting for writability when the socket buffer is full.
     /// Returns `nil` on success or the reason it stopped (`errno` values are reported as `.closed`).
     func write(_ bytes: [UInt8]) async -> WaitResult? {
         var offset = 0
         while offset < bytes.count {
+            if shut.load(ordering: .acquiring) { return .closed }
             let n = bytes.withUnsafeBytes { raw in
                 send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
             }
@@ -211,12 +227,14 @@ final class SocketChannel: @unchecked Sendable {
 
     /// Half-closes the sending side (`shutdown(SHUT_WR)`), so the peer reads end-of-stream.
     func shutdownWrite() {
+        if shut.load(ordering: .acquiring) { return }
         _ = Glibc.shutdown(fd, Int32(SHUT_WR))
     }
 
     /// Ends all waits with `.closed`, cancels the sources and (from their cancel handlers) closes the descriptor.
-    /// Safe to call more than once and from any thread.
+    /// Call it only from the owner, after its last I/O; safe to call more than once.
     func close() {
+        shut.store(true, ordering: .releasing)
         typealias Plan = (waiters: [CheckedContinuation<WaitResult, Never>], resumeRead: Bool, write: (any DispatchSourceWrite)?, resumeWrite: Bool)
         let plan: Plan? = state.withLock { s in
             if s.closed { return nil }
