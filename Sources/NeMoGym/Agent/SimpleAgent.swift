@@ -62,9 +62,8 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
         var last: Response
         while true {
             step += 1
-            var request = ModelRequest(params: conversation.params, path: path, cookies: modelCookies)
-            request.preEncodedBody = conversation.encodedBody()
-            let turn = try await callModel(request)
+            let turn = try await callModel(ModelRequest(params: conversation.params, path: path, cookies: modelCookies,
+                                                        preEncodedBody: conversation.encodedBody))
             modelCookies = turn.cookies
             last = turn.response
             let output = last.output

@@ -79,17 +79,12 @@ public struct BenchmarkRunner: Sendable {
         let client = HTTPClient()
         let base = "http://127.0.0.1:\(agentPort)"
         let statsURL = "http://127.0.0.1:\(ports[1])/stats"
-        let modelStatsURL = "http://127.0.0.1:\(ports[0])/stats"
         _ = try await drive(client: client, url: base + "/run", count: options.warmup, offset: 0)
 
+        // Both fakes share one counter (they run in one process), so one of them reports the totals.
         func fakeBytes() async throws -> (received: Int, sent: Int) {
-            var received = 0, sent = 0
-            for url in [statsURL, modelStatsURL] {
-                let stats = try JSONValue(parsing: try await client.send(HTTPClientRequest(url: url)).body)
-                received += stats["received"]?.int ?? 0
-                sent += stats["sent"]?.int ?? 0
-            }
-            return (received, sent)
+            let stats = try JSONValue(parsing: try await client.send(HTTPClientRequest(url: statsURL)).body)
+            return (stats["received"]?.int ?? 0, stats["sent"]?.int ?? 0)
         }
         let bytesBefore = try await fakeBytes()
         guard let before = ProcessStats.read(pid: agent.pid) else { throw ConfigurationError("gym bench: cannot read /proc for the agent") }

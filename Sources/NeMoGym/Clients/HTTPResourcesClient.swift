@@ -58,10 +58,23 @@ public struct HTTPResourcesClient: ResourcesClient {
 extension JSONValue {
     /// The value with `NaN` and infinities replaced by `null`, as `orjson` serialises them.
     func replacingNonFiniteNumbers() -> JSONValue {
+        containsNonFiniteNumber ? replacingNonFiniteNumbersUnchecked() : self
+    }
+
+    private var containsNonFiniteNumber: Bool {
+        switch self {
+        case .number(let n): return n.isNonFinite
+        case .array(let a): return a.contains { $0.containsNonFiniteNumber }
+        case .object(let o): return o.values.contains { $0.containsNonFiniteNumber }
+        default: return false
+        }
+    }
+
+    private func replacingNonFiniteNumbersUnchecked() -> JSONValue {
         switch self {
         case .number(let n) where n.isNonFinite: return .null
-        case .array(let a): return .array(a.map { $0.replacingNonFiniteNumbers() })
-        case .object(let o): return .object(JSONObject(o.map { ($0.key, $0.value.replacingNonFiniteNumbers()) }))
+        case .array(let a): return .array(a.map { $0.replacingNonFiniteNumbersUnchecked() })
+        case .object(let o): return .object(JSONObject(o.map { ($0.key, $0.value.replacingNonFiniteNumbersUnchecked()) }))
         default: return self
         }
     }

@@ -26,12 +26,15 @@ public protocol ModelClient: Sendable {
 /// One model call: the create params to send, the URL path and the cookies.
 public struct ModelRequest: Sendable {
     /// The params, exactly as the client set them, with `input` holding the whole conversation.
-    public var params: ResponseCreateParams
+    public var params: ResponseCreateParams {
+        didSet { preEncodedBody = nil }
+    }
     /// The path on the model server: `/v1/responses`, or a `/ng-rollout/{id}/...` twin.
     public var path: String
     /// The cookies to send (those the previous model answer set; none on the first call).
     public var cookies: Cookies
-    /// The already-encoded body, when the agent built it incrementally (see ``encodedBody()``).
+    /// The already-encoded body, when the agent built it incrementally (see ``encodedBody()``); changing
+    /// ``params`` drops it.
     var preEncodedBody: [UInt8]?
 
     /// Creates a request.
@@ -39,6 +42,11 @@ public struct ModelRequest: Sendable {
         self.params = params
         self.path = path
         self.cookies = cookies
+    }
+
+    init(params: ResponseCreateParams, path: String, cookies: Cookies, preEncodedBody: [UInt8]) {
+        self.init(params: params, path: path, cookies: cookies)
+        self.preEncodedBody = preEncodedBody
     }
 
     /// The compact JSON body to send.

@@ -123,7 +123,9 @@ public final class HTTPClient: Sendable {
             idleTimeout: configuration.idleTimeout?.seconds,
             totalDeadline: totalDeadline
         )
-        let bytes = Self.serialize(request, url: url)
+        // Small bodies are sent in one buffer with the head; large ones separately, without a copy.
+        let separateBody = (request.body?.count ?? 0) >= Self.separateBodyThreshold ? request.body : nil
+        let bytes = Self.serialize(request, url: url, includingBody: separateBody == nil)
         var allowReuse = true
         while true {
             guard let lease = await pool.acquire(key, allowReuse: allowReuse) else { return .failure(.fatal(cancelled(request))) }
@@ -151,7 +153,7 @@ public final class HTTPClient: Sendable {
                 }
             }
             watchdog?.register(connection.channel)
-            let result = await connection.execute(bytes, isHEAD: request.method == .head, limits: limits)
+            let result = await connection.execute(bytes, body: separateBody, isHEAD: request.method == .head, limits: limits)
             watchdog?.unregister(connection.channel)
             switch result {
             case .success(let (response, reusable)):
@@ -267,9 +269,12 @@ public final class HTTPClient: Sendable {
     }
 
     /// The request head and body in one buffer.
-    static func serialize(_ request: HTTPClientRequest, url: HTTPClientURL) -> [UInt8] {
+    /// Bodies at least this large are written after the head instead of being copied behind it.
+    static let separateBodyThreshold = 16 * 1024
+
+    static func serialize(_ request: HTTPClientRequest, url: HTTPClientURL, includingBody: Bool = true) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(128 + request.headers.count * 48 + (request.body?.count ?? 0))
+        out.reserveCapacity(128 + request.headers.count * 48 + (includingBody ? request.body?.count ?? 0 : 0))
         out.append(contentsOf: "\(request.method.rawValue) \(url.target) HTTP/1.1\r\n".utf8)
         if !request.headers.contains("Host") { out.append(contentsOf: "Host: \(url.hostHeader)\r\n".utf8) }
         for (name, value) in request.headers {
@@ -284,7 +289,7 @@ public final class HTTPClient: Sendable {
         }
         if let body = request.body {
             out.append(contentsOf: "Content-Length: \(body.count)\r\n\r\n".utf8)
-            out.append(contentsOf: body)
+            if includingBody { out.append(contentsOf: body) }
         } else {
             if [.post, .put, .patch].contains(request.method) { out.append(contentsOf: "Content-Length: 0\r\n".utf8) }
             out.append(contentsOf: "\r\n".utf8)

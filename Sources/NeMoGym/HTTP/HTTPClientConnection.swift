@@ -106,9 +106,13 @@ final class HTTPClientConnection: @unchecked Sendable {
     }
 
     /// Sends `request` and reads the response. On success, `reusable` says whether the connection may be pooled.
-    func execute(_ request: [UInt8], isHEAD: Bool, limits: Limits) async -> Result<(HTTPClientResponse, reusable: Bool), Failure> {
+    func execute(_ request: [UInt8], body: [UInt8]? = nil, isHEAD: Bool, limits: Limits) async -> Result<(HTTPClientResponse, reusable: Bool), Failure> {
         setDeadline(limits, idle: true)
-        if let reason = await channel.write(request), reason != .closed {
+        // A large body goes out after the head without being copied behind it; MSG_MORE lets the kernel
+        // pack the head into the body's first segment.
+        var reason = await channel.write(request, moreFollows: body != nil)
+        if reason == nil, let body { reason = await channel.write(body) }
+        if let reason, reason != .closed {
             return .failure(mapWait(reason, received: false, errnoText: "connection reset by peer"))
         }
         // If the write failed because the server closed early, it may still have answered (a 413, say): read on.

@@ -202,12 +202,13 @@ final class SocketChannel: @unchecked Sendable {
 
     /// Sends all of `bytes`, waiting for writability when the socket buffer is full.
     /// Returns `nil` on success or the reason it stopped (`errno` values are reported as `.closed`).
-    func write(_ bytes: [UInt8]) async -> WaitResult? {
+    func write(_ bytes: [UInt8], moreFollows: Bool = false) async -> WaitResult? {
+        let flags = Int32(MSG_NOSIGNAL) | (moreFollows ? Int32(MSG_MORE) : 0)
         var offset = 0
         while offset < bytes.count {
             if shut.load(ordering: .acquiring) { return .closed }
             let n = bytes.withUnsafeBytes { raw in
-                send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                send(fd, raw.baseAddress! + offset, raw.count - offset, flags)
             }
             if n > 0 {
                 offset += n
