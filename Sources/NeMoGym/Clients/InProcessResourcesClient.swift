@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// ```swift
 /// let resources = InProcessResourcesClient(
-///     tools: ["get_weather": .json { args in ["city": args?["city"] ?? nil, "weather": "cold"] }],
+///     tools: ["get_weather": .json { args in ["city": args["city"] ?? nil, "weather": "cold"] }],
 ///     verify: { request in request.response.outputText.contains("cold") ? 1 : 0 })
 /// ```
 public final class InProcessResourcesClient: ResourcesClient {
