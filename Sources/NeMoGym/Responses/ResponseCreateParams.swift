@@ -8,11 +8,15 @@ public struct ResponseCreateParams: Sendable, Hashable {
     public var json: JSONObject
 
     /// The top-level keys NeMo Gym accepts; any other key is rejected with `extra_forbidden`.
+    ///
+    /// This is the field list of NeMo Gym's `NeMoGymResponseCreateParamsNonStreaming`, including the
+    /// fields newer releases added to mirror the OpenAI SDK (`conversation`, `prompt_cache_key`, ...).
     public static let knownKeys: Set<String> = [
         "input", "background", "store", "include", "instructions", "previous_response_id", "user",
         "max_output_tokens", "max_tool_calls", "top_logprobs", "metadata", "model", "parallel_tool_calls",
         "prompt", "reasoning", "text", "service_tier", "temperature", "top_p", "tool_choice", "tools",
-        "truncation", "stream",
+        "truncation", "stream", "context_management", "conversation", "moderation", "prompt_cache_key",
+        "prompt_cache_retention", "safety_identifier", "stream_options",
     ]
 
     /// Wraps params without validating them.
