@@ -17,7 +17,13 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
 
     private let source: Source
     private let client: HTTPClient
-    private let agentURLs = Mutex<[String: String]>([:])
+    private struct Agents: Sendable {
+        /// Agent instance name → base URL.
+        var urls: [String: String] = [:]
+        /// Agent instances in the config without a port.
+        var portless: [String] = []
+    }
+    private let agents = Mutex(Agents())
 
     /// Rows go to the agent at `agentURL`, e.g. `http://127.0.0.1:8000`.
     public init(agentURL: String, client: HTTPClient? = nil) {
@@ -45,30 +51,59 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
             try await ping(url, what: "the agent")
         case .headServer(let head):
             try await ping(head, what: "the head server")
-            let answer: HTTPClientResponse
-            do {
-                answer = try await client.send(HTTPClientRequest(url: head + "/global_config_dict_yaml"))
-            } catch {
-                throw CollectSetupError(message: "could not read the config from the head server at \(head): \(error)")
-            }
-            guard answer.isSuccess, let yaml = (try? answer.json())?.string else {
-                throw CollectSetupError(message: "the head server at \(head) answered /global_config_dict_yaml with HTTP \(answer.status) and no YAML string")
-            }
-            let config = try GlobalConfig.parse(yaml, source: head + "/global_config_dict_yaml")
+            let config = try await readConfig(from: head)
             var urls: [String: String] = [:]
+            var portless: [String] = []
             for instance in config.serverInstances where instance.serverType == "responses_api_agents" {
-                if let url = try? instance.baseURL() { urls[instance.name] = url }
+                if let url = try? instance.baseURL() { urls[instance.name] = HTTPModelClient.trimmed(url) } else { portless.append(instance.name) }
             }
+            agents.withLock { $0 = Agents(urls: urls, portless: portless.sorted()) }
             guard !urls.isEmpty else {
-                throw CollectSetupError(message: "the head server at \(head) knows no agent instance with a host and port")
+                let note = portless.isEmpty ? "" : " (\(Self.quoted(portless)) have no port)"
+                throw CollectSetupError(message: "the head server at \(head) knows no agent instance with a host and port\(note); "
+                                        + "start the agents through it (ng_run) or use --agent-url")
             }
-            agentURLs.withLock { $0 = urls }
-            for url in Set(urls.values) { try await ping(url, what: "the agent") }
+            for (name, url) in urls.sorted(by: { $0.key < $1.key }) { try await ping(url, what: "the agent '\(name)'") }
+        }
+    }
+
+    /// Reads and parses `GET /global_config_dict_yaml` (a JSON string holding YAML).
+    private func readConfig(from head: String) async throws -> GlobalConfig {
+        let url = head + "/global_config_dict_yaml"
+        let answer: HTTPClientResponse
+        do {
+            answer = try await client.send(HTTPClientRequest(url: url))
+        } catch {
+            throw CollectSetupError(message: "could not read the config from the head server at \(url): \(error)")
+        }
+        guard answer.isSuccess, let yaml = (try? answer.json())?.string else {
+            throw CollectSetupError(message: "the head server at \(url) answered with HTTP \(answer.status) and no YAML string "
+                                    + "(expected a JSON string holding the config); check that --head-server points at a NeMo Gym head server")
+        }
+        do {
+            return try GlobalConfig.parse(yaml, source: url)
+        } catch {
+            throw CollectSetupError(message: "the head server at \(url) sent YAML that is not a valid config: \(Self.oneLine(error))")
         }
     }
 
     /// The agent names the head server knows (empty for a single agent URL).
-    public var knownAgents: [String] { agentURLs.withLock { $0.keys.sorted() } }
+    public var knownAgents: [String] { agents.withLock { $0.urls.keys.sorted() } }
+
+    /// Checks, after ``checkReachable()``, that the head server knows every agent in `names` (the rows'
+    /// `agent_ref.name`s); with a single agent URL every name is accepted.
+    /// - Throws: ``CollectSetupError`` naming the unknown agents and listing the known ones.
+    public func checkAgentsKnown(_ names: some Sequence<String>) throws {
+        guard case .headServer(let head) = source else { return }
+        let known = agents.withLock { $0 }
+        let unknown = Set(names).subtracting(known.urls.keys).sorted()
+        guard !unknown.isEmpty else { return }
+        let portless = unknown.filter { known.portless.contains($0) }
+        var message = "the head server at \(head) has no agent instance named \(Self.quoted(unknown)) (used by the rows' agent_ref.name or --agent)"
+        if !portless.isEmpty { message += "; \(Self.quoted(portless)) in its config \(portless.count == 1 ? "has" : "have") no port" }
+        message += "; known agents: \(known.urls.keys.sorted().joined(separator: ", ")). Fix --agent or the rows' agent_ref"
+        throw CollectSetupError(message: message)
+    }
 
     private func ping(_ url: String, what: String) async throws {
         do {
@@ -78,11 +113,17 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
         }
     }
 
+    private static func quoted(_ names: [String]) -> String { names.map { "'\($0)'" }.joined(separator: ", ") }
+
+    private static func oneLine(_ error: any Error) -> String {
+        String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
     private func baseURL(for agentName: String?) throws -> String {
         switch source {
         case .agentURL(let url): return url
         case .headServer(let head):
-            let urls = agentURLs.withLock { $0 }
+            let urls = agents.withLock { $0.urls }
             guard let name = agentName, let url = urls[name] else {
                 let known = urls.keys.sorted().joined(separator: ", ")
                 throw RolloutFailure(code: .http(404), detail: "the head server at \(head) has no agent named '\(agentName ?? "")' (known: \(known))")
