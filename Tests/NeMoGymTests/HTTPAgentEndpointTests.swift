@@ -100,6 +100,18 @@ import Testing
         #expect(!message.contains("retried"))
     }
 
+    @Test func checkReachableOnASilentAgentGivesUp() async throws {
+        let (server, url) = try await LoopbackServers.start { _ in
+            try? await Task.sleep(for: .seconds(30))  // until shutdown cancels it
+            return .json(["status": "ok"])
+        }
+        let endpoint = HTTPAgentEndpoint(agentURL: url, setupTimeout: .milliseconds(200))
+        let error = await #expect(throws: CollectSetupError.self) { try await endpoint.checkReachable() }
+        #expect(error?.description.contains("the agent at \(url) is not reachable") == true)
+        #expect(error?.description.contains("timeout") == true)
+        await server.shutdown()
+    }
+
     @Test func checkReachableOnALiveAgent() async throws {
         let (server, url) = try await LoopbackServers.agentServer(name: "a", model: LoopbackServers.answeringModel())
         try await HTTPAgentEndpoint(agentURL: url).checkReachable()
@@ -177,6 +189,7 @@ import Testing
         let url = try await LoopbackServers.refusedURL()
         let error = await #expect(throws: CollectSetupError.self) { try await HTTPAgentEndpoint(headServer: url).checkReachable() }
         #expect(error?.description.contains("the head server at \(url) is not reachable") == true)
+        #expect(error?.description.contains("fix --head-server") == true)
         #expect(error?.description.contains("\n") == false)
     }
 

@@ -17,6 +17,8 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
 
     private let source: Source
     private let client: HTTPClient
+    /// The client for the setup calls (`GET /`, the head server's config): they must not hang.
+    private let setupClient: HTTPClient
     private struct Agents: Sendable {
         /// Agent instance name → base URL.
         var urls: [String: String] = [:]
@@ -25,16 +27,33 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
     }
     private let agents = Mutex(Agents())
 
+    /// How long a setup call (`GET /`, the head server's config) may take before ``checkReachable()`` fails.
+    public static let defaultSetupTimeout: Duration = .seconds(30)
+
     /// Rows go to the agent at `agentURL`, e.g. `http://127.0.0.1:8000`.
-    public init(agentURL: String, client: HTTPClient? = nil) {
-        self.source = .agentURL(HTTPModelClient.trimmed(agentURL))
-        self.client = client ?? HTTPAgentEndpoint.makeClient()
+    public convenience init(agentURL: String, client: HTTPClient? = nil) {
+        self.init(agentURL: agentURL, client: client, setupTimeout: Self.defaultSetupTimeout)
     }
 
     /// Rows go to the agent instances the head server at `headServer` lists (read by ``checkReachable()``).
-    public init(headServer: String, client: HTTPClient? = nil) {
-        self.source = .headServer(HTTPModelClient.trimmed(headServer))
+    public convenience init(headServer: String, client: HTTPClient? = nil) {
+        self.init(headServer: headServer, client: client, setupTimeout: Self.defaultSetupTimeout)
+    }
+
+    /// An agent-URL endpoint whose setup calls give up after `setupTimeout`.
+    convenience init(agentURL: String, client: HTTPClient? = nil, setupTimeout: Duration) {
+        self.init(source: .agentURL(HTTPModelClient.trimmed(agentURL)), client: client, setupTimeout: setupTimeout)
+    }
+
+    /// A head-server endpoint whose setup calls give up after `setupTimeout`.
+    convenience init(headServer: String, client: HTTPClient? = nil, setupTimeout: Duration) {
+        self.init(source: .headServer(HTTPModelClient.trimmed(headServer)), client: client, setupTimeout: setupTimeout)
+    }
+
+    private init(source: Source, client: HTTPClient?, setupTimeout: Duration) {
+        self.source = source
         self.client = client ?? HTTPAgentEndpoint.makeClient()
+        self.setupClient = HTTPClient(configuration: .init(totalTimeout: setupTimeout, maxRetryDuration: .zero))
     }
 
     /// A client that reports connection errors at once (the collector decides about retries) and never
@@ -43,14 +62,15 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
         HTTPClient(configuration: .init(maxRetryDuration: .zero))
     }
 
-    /// Checks `GET /` on the agent (or reads the head server's config and checks every agent).
+    /// Checks `GET /` on the agent (or reads the head server's config and checks every agent), each call
+    /// failing at once on a refused connection and after the setup timeout (30 s) on a silent server.
     /// - Throws: ``CollectSetupError`` with one clear message when something is unreachable.
     public func checkReachable() async throws {
         switch source {
         case .agentURL(let url):
             try await ping(url, what: "the agent")
         case .headServer(let head):
-            try await ping(head, what: "the head server")
+            try await ping(head, what: "the head server", start: "start NeMo Gym's servers first (ng_run) or fix --head-server")
             let config = try await readConfig(from: head)
             var urls: [String: String] = [:]
             var portless: [String] = []
@@ -72,7 +92,7 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
         let url = head + "/global_config_dict_yaml"
         let answer: HTTPClientResponse
         do {
-            answer = try await client.send(HTTPClientRequest(url: url))
+            answer = try await setupClient.send(HTTPClientRequest(url: url))
         } catch {
             throw CollectSetupError(message: "could not read the config from the head server at \(url): \(error)")
         }
@@ -105,11 +125,11 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
         throw CollectSetupError(message: message)
     }
 
-    private func ping(_ url: String, what: String) async throws {
+    private func ping(_ url: String, what: String, start: String = "start it first (for a Swift agent: gym serve) or fix the URL") async throws {
         do {
-            _ = try await client.send(HTTPClientRequest(url: url + "/"))
+            _ = try await setupClient.send(HTTPClientRequest(url: url + "/"))
         } catch {
-            throw CollectSetupError(message: "\(what) at \(url) is not reachable (\(error)); start it first (for a Swift agent: gym serve) or fix the URL")
+            throw CollectSetupError(message: "\(what) at \(url) is not reachable (\(error)); \(start)")
         }
     }
 
