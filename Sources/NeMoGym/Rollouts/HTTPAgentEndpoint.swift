@@ -70,7 +70,7 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
         case .agentURL(let url):
             try await ping(url, what: "the agent")
         case .headServer(let head):
-            try await ping(head, what: "the head server", start: "start NeMo Gym's servers first (ng_run) or fix --head-server")
+            try await ping(head, what: "the head server", start: "start NeMo Gym's servers first (gym env start, legacy ng_run) or fix --head-server")
             let config = try await readConfig(from: head)
             var urls: [String: String] = [:]
             var portless: [String] = []
@@ -81,7 +81,7 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
             guard !urls.isEmpty else {
                 let note = portless.isEmpty ? "" : " (\(Self.quoted(portless)) have no port)"
                 throw CollectSetupError(message: "the head server at \(head) knows no agent instance with a host and port\(note); "
-                                        + "start the agents through it (ng_run) or use --agent-url")
+                                        + "start the agents through it (gym env start, legacy ng_run) or use --agent-url")
             }
             for (name, url) in urls.sorted(by: { $0.key < $1.key }) { try await ping(url, what: "the agent '\(name)'") }
         }
@@ -133,7 +133,11 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
         }
     }
 
-    private static func quoted(_ names: [String]) -> String { names.map { "'\($0)'" }.joined(separator: ", ") }
+    /// `'a', 'b'`, at most 10 names then `and N more`.
+    private static func quoted(_ names: [String]) -> String {
+        let shown = names.prefix(10).map { "'\($0)'" }.joined(separator: ", ")
+        return names.count > 10 ? shown + " and \(names.count - 10) more" : shown
+    }
 
     private static func oneLine(_ error: any Error) -> String {
         String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
