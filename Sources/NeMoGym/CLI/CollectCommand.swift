@@ -92,9 +92,13 @@ public struct CollectCommand: GymCommand {
         }
         let endpoint = try endpointFactory(options)
         try await endpoint.checkReachable()
+        // With a head server, every row's agent must be one it knows: fail before writing anything.
+        let http = endpoint as? HTTPAgentEndpoint
+        if !resumes { try http?.checkAgentsKnown(rows.compactMap { $0["agent_ref"]?["name"]?.string }) }
 
         let collector = RolloutCollector(endpoint: endpoint, configuration: options.collector)
         let plan = try collector.plan(freshRows: { rows })
+        if resumes { try http?.checkAgentsKnown(plan.pendingRows.compactMap { $0["agent_ref"]?["name"]?.string }) }
         for note in plan.notes { console.printError(note) }
         let progress = RolloutProgress(total: plan.pendingRows.count, console: console)
         var succeeded = 0, failed = 0, notPersisted = 0
@@ -122,10 +126,7 @@ public struct CollectCommand: GymCommand {
         console.print("Collected \(plan.pendingRows.count) rollout(s) this run: \(succeeded) succeeded, \(failed) failed"
             + (notPersisted > 0 ? ", \(notPersisted) not persisted" : "") + ".")
         if plan.resumed { console.print("\(results.count) of \(plan.materializedRowCount) rollouts are done in total.") }
-        for entry in aggregates {
-            console.print("Key metrics for \(entry.agentName):")
-            console.print(JSONValue.object(entry.metrics.keyMetrics).jsonString(style: .indented))
-        }
+        for entry in aggregates { printMetrics(entry, console: console) }
         console.print("Rollouts: \(files.results)")
         console.print("Materialized inputs: \(files.materializedInputs)")
         if failed > 0 || manager.fileExists(atPath: files.failures) { console.print("Failures: \(files.failures)") }
@@ -135,6 +136,24 @@ public struct CollectCommand: GymCommand {
             return 3
         }
         return 0
+    }
+
+    /// Prints an agent's key metrics; when the agent reported none, its `mean/*` agent metrics instead, so
+    /// the summary is never an empty `{}`.
+    static func printMetrics(_ entry: RolloutCollectionSummary.AgentMetrics, console: Console) {
+        let metrics = entry.metrics
+        if !metrics.keyMetrics.isEmpty {
+            console.print("Key metrics for \(entry.agentName):")
+            console.print(JSONValue.object(metrics.keyMetrics).jsonString(style: .indented))
+            return
+        }
+        let means = JSONObject(metrics.agentMetrics.filter { $0.key.hasPrefix("mean/") }.map { ($0.key, $0.value) })
+        if means.isEmpty {
+            console.print("Key metrics for \(entry.agentName): none (the agent reported no key metrics and no mean/* agent metrics).")
+            return
+        }
+        console.print("Key metrics for \(entry.agentName) (none reported; mean/* of agent_metrics):")
+        console.print(JSONValue.object(means).jsonString(style: .indented))
     }
 
     /// Parses and checks the flags.
@@ -169,7 +188,9 @@ public struct CollectCommand: GymCommand {
         collector.resume = parsed.flag("resume")
         collector.disableAggregation = parsed.flag("disable-aggregation")
         if let seconds = try parsed.double("retry-seconds", option: "--retry-seconds") {
-            guard seconds >= 0 else { throw UsageError("option '--retry-seconds' needs a number ≥ 0, got '\(seconds)'") }
+            guard seconds >= 0, seconds <= 1e9 else {
+                throw UsageError("option '--retry-seconds' needs a number of seconds from 0 to 1e9, got '\(parsed.value("retry-seconds") ?? "")'")
+            }
             collector.retrySeconds = seconds
         }
         if let attempts = try parsed.int("max-attempts", option: "--max-attempts", minimum: 1) {

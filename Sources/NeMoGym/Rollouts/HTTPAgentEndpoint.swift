@@ -17,18 +17,43 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
 
     private let source: Source
     private let client: HTTPClient
-    private let agentURLs = Mutex<[String: String]>([:])
+    /// The client for the setup calls (`GET /`, the head server's config): they must not hang.
+    private let setupClient: HTTPClient
+    private struct Agents: Sendable {
+        /// Agent instance name → base URL.
+        var urls: [String: String] = [:]
+        /// Agent instances in the config without a port.
+        var portless: [String] = []
+    }
+    private let agents = Mutex(Agents())
+
+    /// How long a setup call (`GET /`, the head server's config) may take before ``checkReachable()`` fails.
+    public static let defaultSetupTimeout: Duration = .seconds(30)
 
     /// Rows go to the agent at `agentURL`, e.g. `http://127.0.0.1:8000`.
-    public init(agentURL: String, client: HTTPClient? = nil) {
-        self.source = .agentURL(HTTPModelClient.trimmed(agentURL))
-        self.client = client ?? HTTPAgentEndpoint.makeClient()
+    public convenience init(agentURL: String, client: HTTPClient? = nil) {
+        self.init(agentURL: agentURL, client: client, setupTimeout: Self.defaultSetupTimeout)
     }
 
     /// Rows go to the agent instances the head server at `headServer` lists (read by ``checkReachable()``).
-    public init(headServer: String, client: HTTPClient? = nil) {
-        self.source = .headServer(HTTPModelClient.trimmed(headServer))
+    public convenience init(headServer: String, client: HTTPClient? = nil) {
+        self.init(headServer: headServer, client: client, setupTimeout: Self.defaultSetupTimeout)
+    }
+
+    /// An agent-URL endpoint whose setup calls give up after `setupTimeout`.
+    convenience init(agentURL: String, client: HTTPClient? = nil, setupTimeout: Duration) {
+        self.init(source: .agentURL(HTTPModelClient.trimmed(agentURL)), client: client, setupTimeout: setupTimeout)
+    }
+
+    /// A head-server endpoint whose setup calls give up after `setupTimeout`.
+    convenience init(headServer: String, client: HTTPClient? = nil, setupTimeout: Duration) {
+        self.init(source: .headServer(HTTPModelClient.trimmed(headServer)), client: client, setupTimeout: setupTimeout)
+    }
+
+    private init(source: Source, client: HTTPClient?, setupTimeout: Duration) {
+        self.source = source
         self.client = client ?? HTTPAgentEndpoint.makeClient()
+        self.setupClient = HTTPClient(configuration: .init(totalTimeout: setupTimeout, maxRetryDuration: .zero))
     }
 
     /// A client that reports connection errors at once (the collector decides about retries) and never
@@ -37,52 +62,92 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
         HTTPClient(configuration: .init(maxRetryDuration: .zero))
     }
 
-    /// Checks `GET /` on the agent (or reads the head server's config and checks every agent).
+    /// Checks `GET /` on the agent (or reads the head server's config and checks every agent), each call
+    /// failing at once on a refused connection and after the setup timeout (30 s) on a silent server.
     /// - Throws: ``CollectSetupError`` with one clear message when something is unreachable.
     public func checkReachable() async throws {
         switch source {
         case .agentURL(let url):
             try await ping(url, what: "the agent")
         case .headServer(let head):
-            try await ping(head, what: "the head server")
-            let answer: HTTPClientResponse
-            do {
-                answer = try await client.send(HTTPClientRequest(url: head + "/global_config_dict_yaml"))
-            } catch {
-                throw CollectSetupError(message: "could not read the config from the head server at \(head): \(error)")
-            }
-            guard answer.isSuccess, let yaml = (try? answer.json())?.string else {
-                throw CollectSetupError(message: "the head server at \(head) answered /global_config_dict_yaml with HTTP \(answer.status) and no YAML string")
-            }
-            let config = try GlobalConfig.parse(yaml, source: head + "/global_config_dict_yaml")
+            try await ping(head, what: "the head server", start: "start NeMo Gym's servers first (gym env start, legacy ng_run) or fix --head-server")
+            let config = try await readConfig(from: head)
             var urls: [String: String] = [:]
+            var portless: [String] = []
             for instance in config.serverInstances where instance.serverType == "responses_api_agents" {
-                if let url = try? instance.baseURL() { urls[instance.name] = url }
+                if let url = try? instance.baseURL() { urls[instance.name] = HTTPModelClient.trimmed(url) } else { portless.append(instance.name) }
             }
+            agents.withLock { $0 = Agents(urls: urls, portless: portless.sorted()) }
             guard !urls.isEmpty else {
-                throw CollectSetupError(message: "the head server at \(head) knows no agent instance with a host and port")
+                let note = portless.isEmpty ? "" : " (\(Self.quoted(portless)) have no port)"
+                throw CollectSetupError(message: "the head server at \(head) knows no agent instance with a host and port\(note); "
+                                        + "start the agents through it (gym env start, legacy ng_run) or use --agent-url")
             }
-            agentURLs.withLock { $0 = urls }
-            for url in Set(urls.values) { try await ping(url, what: "the agent") }
+            for (name, url) in urls.sorted(by: { $0.key < $1.key }) { try await ping(url, what: "the agent '\(name)'") }
+        }
+    }
+
+    /// Reads and parses `GET /global_config_dict_yaml` (a JSON string holding YAML).
+    private func readConfig(from head: String) async throws -> GlobalConfig {
+        let url = head + "/global_config_dict_yaml"
+        let answer: HTTPClientResponse
+        do {
+            answer = try await setupClient.send(HTTPClientRequest(url: url))
+        } catch {
+            throw CollectSetupError(message: "could not read the config from the head server at \(url): \(error)")
+        }
+        guard answer.isSuccess, let yaml = (try? answer.json())?.string else {
+            throw CollectSetupError(message: "the head server at \(url) answered with HTTP \(answer.status) and no YAML string "
+                                    + "(expected a JSON string holding the config); check that --head-server points at a NeMo Gym head server")
+        }
+        do {
+            return try GlobalConfig.parse(yaml, source: url)
+        } catch {
+            throw CollectSetupError(message: "the head server at \(url) sent YAML that is not a valid config: \(Self.oneLine(error))")
         }
     }
 
     /// The agent names the head server knows (empty for a single agent URL).
-    public var knownAgents: [String] { agentURLs.withLock { $0.keys.sorted() } }
+    public var knownAgents: [String] { agents.withLock { $0.urls.keys.sorted() } }
 
-    private func ping(_ url: String, what: String) async throws {
+    /// Checks, after ``checkReachable()``, that the head server knows every agent in `names` (the rows'
+    /// `agent_ref.name`s); with a single agent URL every name is accepted.
+    /// - Throws: ``CollectSetupError`` naming the unknown agents and listing the known ones.
+    public func checkAgentsKnown(_ names: some Sequence<String>) throws {
+        guard case .headServer(let head) = source else { return }
+        let known = agents.withLock { $0 }
+        let unknown = Set(names).subtracting(known.urls.keys).sorted()
+        guard !unknown.isEmpty else { return }
+        let portless = unknown.filter { known.portless.contains($0) }
+        var message = "the head server at \(head) has no agent instance named \(Self.quoted(unknown)) (used by the rows' agent_ref.name or --agent)"
+        if !portless.isEmpty { message += "; \(Self.quoted(portless)) in its config \(portless.count == 1 ? "has" : "have") no port" }
+        message += "; known agents: \(known.urls.keys.sorted().joined(separator: ", ")). Fix --agent or the rows' agent_ref"
+        throw CollectSetupError(message: message)
+    }
+
+    private func ping(_ url: String, what: String, start: String = "start it first (for a Swift agent: gym serve) or fix the URL") async throws {
         do {
-            _ = try await client.send(HTTPClientRequest(url: url + "/"))
+            _ = try await setupClient.send(HTTPClientRequest(url: url + "/"))
         } catch {
-            throw CollectSetupError(message: "\(what) at \(url) is not reachable (\(error)); start it first (for a Swift agent: gym serve) or fix the URL")
+            throw CollectSetupError(message: "\(what) at \(url) is not reachable (\(error)); \(start)")
         }
+    }
+
+    /// `'a', 'b'`, at most 10 names then `and N more`.
+    private static func quoted(_ names: [String]) -> String {
+        let shown = names.prefix(10).map { "'\($0)'" }.joined(separator: ", ")
+        return names.count > 10 ? shown + " and \(names.count - 10) more" : shown
+    }
+
+    private static func oneLine(_ error: any Error) -> String {
+        String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     private func baseURL(for agentName: String?) throws -> String {
         switch source {
         case .agentURL(let url): return url
         case .headServer(let head):
-            let urls = agentURLs.withLock { $0 }
+            let urls = agents.withLock { $0.urls }
             guard let name = agentName, let url = urls[name] else {
                 let known = urls.keys.sorted().joined(separator: ", ")
                 throw RolloutFailure(code: .http(404), detail: "the head server at \(head) has no agent named '\(agentName ?? "")' (known: \(known))")

@@ -244,16 +244,17 @@ public struct RolloutCollector: Sendable {
                 let result = try await endpoint.run(row)
                 return Self.outcome(row: row, result: result)
             } catch let failure as RolloutFailure {
-                let elapsed = clock.now - start
-                guard failure.code == .connectionError, !Task.isCancelled,
-                      elapsed + .seconds(configuration.retryInterval) <= .seconds(configuration.retrySeconds) else {
+                // Retry until the window closes; the last pause is shortened so one attempt lands at its end.
+                let remaining = .seconds(configuration.retrySeconds) - (clock.now - start)
+                guard failure.code == .connectionError, !Task.isCancelled, remaining > .zero else {
                     var detail = failure.detail
                     if failure.code == .connectionError, configuration.retrySeconds > 0 {
-                        detail += " (gave up after retrying for \(Int(configuration.retrySeconds)) s)"
+                        let seconds = configuration.retrySeconds
+                        detail += " (gave up after retrying for \(seconds == seconds.rounded() && seconds < 1e15 ? String(Int(seconds)) : String(seconds)) s)"
                     }
                     return Self.failureOutcome(row: row, failure: RolloutFailure(code: failure.code, detail: detail))
                 }
-                try? await Task.sleep(for: .seconds(configuration.retryInterval))
+                try? await Task.sleep(for: min(.seconds(configuration.retryInterval), remaining))
             } catch {
                 return Self.failureOutcome(row: row, failure: RolloutFailure(code: .invalidResponse, detail: String(describing: error)))
             }
