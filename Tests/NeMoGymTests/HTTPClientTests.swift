@@ -6,7 +6,11 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct HTTPClientTests {
     /// A port nothing listens on (a server was bound there and shut down).
-    static func refusedPort() async throws -> Int {
+    /// A port that refuses connections for the whole test run (see ``RefusedPort``).
+    static func refusedPort() async throws -> Int { RefusedPort.make() }
+
+    /// A port that was just freed, for a test that starts its own server on it later.
+    static func freedPort() async throws -> Int {
         let server = HTTPServer { _ in HTTPResponse() }
         let port = try await server.start()
         await server.shutdown()
@@ -63,7 +67,7 @@ struct HTTPClientTests {
     }
 
     @Test func retriesUntilTheServerComesUp() async throws {
-        let port = try await Self.refusedPort()
+        let port = try await Self.freedPort()
         let client = HTTPClient(configuration: .init(retryDelay: .milliseconds(50), maxRetryDuration: .seconds(20)))
         let server = HTTPServer(configuration: .init(port: port)) { _ in .text("up") }
         async let response = client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))

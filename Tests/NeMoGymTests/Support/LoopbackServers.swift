@@ -50,9 +50,7 @@ enum LoopbackServers {
 
     /// The port of a server that was started and stopped: connecting to it is refused.
     static func refusedURL() async throws -> String {
-        let (server, url) = try await start { _ in HTTPResponse() }
-        await server.shutdown()
-        return url
+        "http://127.0.0.1:\(RefusedPort.make())"
     }
 
     /// The port of a base URL `http://127.0.0.1:PORT`.
