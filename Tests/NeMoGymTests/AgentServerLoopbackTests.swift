@@ -194,6 +194,19 @@ struct AgentServerLoopbackTests {
         }
     }
 
+    @Test func aModelOutputItemWithoutTypeIs500() async throws {
+        let reply = FakeReply(json: .object(Response.make(output: [ResponseItem(["role": "assistant", "content": "hi"])]).json))
+        try await Self.withAgent(model: { _ in reply }) { agent in
+            let response = try await agent.post("/v1/responses", #"{"input":"x"}"#)
+            #expect(response.status == 500)
+            let text = try #require(try response.json().string)
+            #expect(text.hasPrefix("RuntimeError('Received an invalid response from model server: {"))
+            #expect(text.contains(#""output": [{"role": "assistant", "content": "hi"}]"#))
+            #expect(text.hasSuffix("}')"))
+            #expect(Self.setCookies(response).isEmpty)
+        }
+    }
+
     @Test func onlyFiveHundredsLackSetCookie() async throws {
         let failing = Atomic<Bool>(false)
         try await Self.withAgent(model: { request in
