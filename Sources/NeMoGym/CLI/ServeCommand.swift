@@ -1,3 +1,5 @@
+import Foundation
+
 /// `gym serve`: serves a `SimpleAgent` with NeMo Gym's agent routes, configured as NeMo Gym configures
 /// its child servers.
 public enum ServeCommand: GymCommand {
@@ -25,6 +27,51 @@ public enum ServeCommand: GymCommand {
     ])
 
     public static func run(_ arguments: [String], console: Console) async throws -> Int32 {
+        try await run(arguments, console: console, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// `gym serve` with an explicit environment (what `NEMO_GYM_CONFIG_DICT`, `NEMO_GYM_CONFIG_PATH` and
+    /// `${oc.env:...}` interpolations read): builds the server, starts it, prints the listening line and
+    /// serves until `SIGINT` or `SIGTERM`.
+    static func run(_ arguments: [String], console: Console, environment: [String: String]) async throws -> Int32 {
+        let serving = try makeServer(arguments, console: console, environment: environment)
+        let port = try await serving.start()
+        console.print("listening on \(serving.url(port: port))")
+        await serving.server.runUntilTerminated()
+        return 0
+    }
+
+    /// What `gym serve` serves: the deployment read from the config and its (not yet started) server.
+    struct Serving: Sendable {
+        /// The agent instance, its settings and where its model and resources servers are.
+        let deployment: AgentDeployment
+        /// The HTTP server answering with the agent's routes.
+        let server: HTTPServer
+
+        /// Starts the server; a taken port is reported with the block that sets it.
+        /// - Returns: the bound port.
+        func start() async throws -> Int {
+            do {
+                return try await server.start()
+            } catch {
+                let instance = deployment.instance
+                throw HTTPServerError(code: error.code, message: "cannot serve agent '\(instance.name)': \(error.message) "
+                                          + "(the port is set by 'port:' in the block '\(instance.blockPath)')")
+            }
+        }
+
+        /// `http://HOST:PORT` for the instance's host (IPv6 hosts in brackets).
+        func url(port: Int) -> String {
+            let host = deployment.instance.host
+            return "http://\(host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host):\(port)"
+        }
+    }
+
+    /// Reads the arguments and the config (files, or the environment without files) and builds the server,
+    /// without starting it.
+    /// - Throws: ``UsageError`` for bad arguments; ``ConfigError``, ``ConfigurationError`` or ``YAMLError``
+    ///   naming the config input and the fix.
+    static func makeServer(_ arguments: [String], console: Console, environment: [String: String]) throws -> Serving {
         let parsed = try parser.parse(arguments)
         let level = parsed.value("log-level") ?? "info"
         guard level == "info" || level == "debug" else { throw UsageError("--log-level must be info or debug, got '\(level)'") }
@@ -34,9 +81,9 @@ public enum ServeCommand: GymCommand {
             if parsed.value("agent") != nil {
                 throw UsageError("--agent needs CONFIG files (without them, NEMO_GYM_CONFIG_PATH names the instance)")
             }
-            (config, instanceName) = try GlobalConfig.fromEnvironment()
+            (config, instanceName) = try GlobalConfig.fromEnvironment(environment)
         } else {
-            config = try GlobalConfig.load(files: parsed.positionals).resolved()
+            config = try GlobalConfig.load(files: parsed.positionals).resolved(environment: environment)
             instanceName = try AgentDeployment.agentInstanceName(in: config, named: parsed.value("agent"))
         }
         let deployment = try AgentDeployment(config: config, instanceName: instanceName)
@@ -47,9 +94,6 @@ public enum ServeCommand: GymCommand {
         }
         let server = HTTPServer(configuration: try deployment.serverConfiguration(),
                                 handler: AgentServer(agent: try deployment.makeAgent(), debugLog: log).handler)
-        let port = try await server.start()
-        console.print("listening on http://\(deployment.instance.host):\(port)")
-        await server.runUntilTerminated()
-        return 0
+        return Serving(deployment: deployment, server: server)
     }
 }

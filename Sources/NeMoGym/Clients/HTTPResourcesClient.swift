@@ -20,7 +20,7 @@ public struct HTTPResourcesClient: ResourcesClient {
     }
 
     public func callTool(_ name: String, arguments: JSONValue?, cookies: Cookies) async throws -> ToolResult {
-        let answer = try await post("/" + name, arguments, cookies: cookies)
+        let answer = try await post(HTTPResourcesClient.toolPath(name), arguments, cookies: cookies)
         return ToolResult(status: answer.status, body: answer.bodyText, cookies: answer.setCookies)
     }
 
@@ -30,6 +30,36 @@ public struct HTTPResourcesClient: ResourcesClient {
 
     public func aggregateMetrics(_ body: JSONValue) async throws -> JSONValue {
         try await postJSON("/aggregate_metrics", body, cookies: Cookies()).body
+    }
+
+    /// `/<name>`, with the bytes a request target cannot carry percent-encoded as aiohttp's URL quoting does
+    /// (controls, space, non-ASCII, double quote, angle, square and curly brackets, backslash, caret, backtick,
+    /// vertical bar, and a `%` not followed by two hex digits), so a tool name the model made up reaches the
+    /// server (which answers 404, and the episode goes on) instead of failing the rollout. `?` and `#` keep
+    /// their URL meaning, as in the reference.
+    static func toolPath(_ name: String) -> String {
+        let bytes = Array(name.utf8)
+        func isHex(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x46).contains(b) || (0x61...0x66).contains(b) }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = [UInt8(ascii: "/")]
+        out.reserveCapacity(bytes.count + 1)
+        for (i, b) in bytes.enumerated() {
+            let escape: Bool
+            switch b {
+            case 0...0x20, 0x7F...0xFF: escape = true
+            case UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["), UInt8(ascii: "\\"),
+                 UInt8(ascii: "]"), UInt8(ascii: "^"), UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"):
+                escape = true
+            case UInt8(ascii: "%"): escape = !(i + 2 < bytes.count && isHex(bytes[i + 1]) && isHex(bytes[i + 2]))
+            default: escape = false
+            }
+            if escape {
+                out += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 0x0F)]]
+            } else {
+                out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private func post(_ path: String, _ body: JSONValue?, cookies: Cookies) async throws -> HTTPClientResponse {
