@@ -462,7 +462,7 @@ struct AgentServerLoopbackTests {
     // MARK: - Retries (§11 case 46)
 
     @Test func aRefusedModelConnectionIsRetriedUntilTheServerComesUp() async throws {
-        let modelPort = try await HTTPClientTests.refusedPort()
+        let modelPort = try await HTTPClientTests.freedPort()
         let resources = try await FakeGymServer.start(sessionCookieName: Self.resourcesCookie, script: FakeNeMoGymServers.weatherResources)
         let agentClient = HTTPClient()  // the defaults: retry every 0.5 s, no limit
         #expect(agentClient.configuration.maxRetryDuration == nil)

@@ -9,13 +9,9 @@ struct HTTPClientTests {
     /// A port that refuses connections for the whole test run (see ``RefusedPort``).
     static func refusedPort() async throws -> Int { RefusedPort.make() }
 
-    /// A port that was just freed, for a test that starts its own server on it later.
-    static func freedPort() async throws -> Int {
-        let server = HTTPServer { _ in HTTPResponse() }
-        let port = try await server.start()
-        await server.shutdown()
-        return port
-    }
+    /// A free port for a test that starts its own server on it later: taken below the kernel's
+    /// ephemeral range, so no other test's server (port 0) or client connection can be handed it meanwhile.
+    static func freedPort() async throws -> Int { RefusedPort.unusedPortBelowEphemeralRange() }
 
     @Test func reusesPooledKeepAliveConnections() async throws {
         let peers = Mutex<Set<String>>([])

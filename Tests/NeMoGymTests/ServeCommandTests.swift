@@ -71,7 +71,7 @@ struct ServeCommandTests {
     @Test(arguments: ["yaml", "json"])
     func bootstrapsFromTheEnvironmentAsANeMoGymChildServer(format: String) async throws {
         let fakes = try await FakeNeMoGymServers.start()
-        let agentPort = try await HTTPClientTests.refusedPort()
+        let agentPort = try await HTTPClientTests.freedPort()
         let config = Self.config(modelPort: fakes.model.port, resourcesPort: fakes.resources.port, agentPort: agentPort)
         let text = format == "json" ? config.jsonString() : GlobalConfig(config.object ?? [:]).yamlText()
         let environment = [GlobalConfig.configDictVariable: text, GlobalConfig.configPathVariable: "my_agent"]
@@ -88,7 +88,7 @@ struct ServeCommandTests {
     @Test(arguments: [false, true])
     func bootstrapsFromConfigFilesWithOrWithoutAgent(namingTheAgent: Bool) async throws {
         let fakes = try await FakeNeMoGymServers.start()
-        let agentPort = try await HTTPClientTests.refusedPort()
+        let agentPort = try await HTTPClientTests.freedPort()
         var values = Self.config(modelPort: fakes.model.port, resourcesPort: fakes.resources.port, agentPort: nil).object ?? [:]
         values.removeValue(forKey: "my_agent")
         // Two files, merged; the agent's port comes from an interpolation of the given environment.
@@ -195,7 +195,7 @@ struct ServeCommandTests {
             if received.add(1, ordering: .relaxed).newValue == 1 { try? await Task.sleep(for: .milliseconds(300)) }
             return await FakeNeMoGymServers.weatherModel(request)
         })
-        let agentPort = try await HTTPClientTests.refusedPort()
+        let agentPort = try await HTTPClientTests.freedPort()
         let config = Self.config(modelPort: fakes.model.port, resourcesPort: fakes.resources.port, agentPort: agentPort)
         var environment = ProcessInfo.processInfo.environment
         environment[GlobalConfig.configDictVariable] = config.jsonString()
