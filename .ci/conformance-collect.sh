@@ -4,20 +4,7 @@
 # mean/reward 7/9; after cutting OUT.jsonl to 10 lines plus half of the 11th (a crash mid-write),
 # --resume must dispatch only the 17 missing rollouts and end with 27 unique rows and the same metrics.
 set -euo pipefail
-CONF="$1/agent"
-GYM="${GYM:-.build/debug/gym}"
-WORK=$(mktemp -d)
-pids=()
-cleanup() { [ -n "${KEEP_WORK:-}" ] && cp -r "$WORK" "$KEEP_WORK";  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_up() { for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; echo "server on port $1 did not start" >&2; return 1; }
-
-PM=$(free_port); PR=$(free_port); PA=$(free_port)
-python3 "$CONF/fake_model.py" "$PM" "$CONF/script.json" & pids+=($!)
-python3 "$CONF/fake_resources.py" "$PR" & pids+=($!)
-wait_up "$PM"; wait_up "$PR"
+source "$(dirname "$0")/lib/fakes.sh" "$1"
 cat > "$WORK/config.yaml" <<YAML
 policy_model:
   responses_api_models:

@@ -55,8 +55,9 @@ public enum BenchCommand: GymCommand {
         let resources = HTTPServer(configuration: .init(), handler: fakes.resourcesHandler)
         let modelPort = try await model.start()
         let resourcesPort = try await resources.start()
-        console.print("fakes model=\(modelPort) resources=\(resourcesPort)")
-        await model.runUntilTerminated()
+        await model.runUntilTerminated {
+            console.print("fakes model=\(modelPort) resources=\(resourcesPort)")
+        }
         await resources.shutdown()
         return 0
     }

@@ -36,8 +36,9 @@ public enum ServeCommand: GymCommand {
     static func run(_ arguments: [String], console: Console, environment: [String: String]) async throws -> Int32 {
         let serving = try makeServer(arguments, console: console, environment: environment)
         let port = try await serving.start()
-        console.print("listening on \(serving.url(port: port))")
-        await serving.server.runUntilTerminated()
+        await serving.server.runUntilTerminated {
+            console.print("listening on \(serving.url(port: port))")
+        }
         return 0
     }
 

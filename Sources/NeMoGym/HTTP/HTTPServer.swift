@@ -178,8 +178,13 @@ public final class HTTPServer: Sendable {
     ///
     /// While it waits, both signals are delivered to it instead of ending the process; once the first arrives
     /// their default action is restored, so a second Ctrl-C ends the process immediately.
-    public func runUntilTerminated() async {
-        _ = await TerminationSignal.wait()
+    ///
+    /// - Parameter ready: called once the signal handlers are installed, e.g. to print "listening on ...":
+    ///   a launcher that sends SIGTERM as soon as it reads that line gets a graceful shutdown.
+    public func runUntilTerminated(onceSignalsAreHandled ready: () -> Void = {}) async {
+        let signals = TerminationSignal.install()
+        ready()
+        _ = await signals.wait()
         await shutdown()
     }
 }

@@ -12,22 +12,32 @@ import Darwin
 /// instead of the process dying); after the first one arrives the defaults are restored, so a second Ctrl-C
 /// ends the process at once.
 final class TerminationSignal: @unchecked Sendable {
-    private let lock = Mutex<(continuation: CheckedContinuation<Int32, Never>?, fired: Bool)>((nil, false))
+    private let lock = Mutex<(continuation: CheckedContinuation<Int32, Never>?, fired: Bool, received: Int32?)>((nil, false, nil))
     private var sources: [any DispatchSourceSignal] = []
 
     /// Suspends until `SIGINT` or `SIGTERM` arrives; returns the signal number.
-    static func wait() async -> Int32 {
+    /// Installs the SIGINT/SIGTERM handlers now; a signal that arrives before ``wait()`` is kept.
+    static func install() -> TerminationSignal {
         let waiter = TerminationSignal()
+        waiter.installSources()
+        return waiter
+    }
+
+    /// Waits for SIGINT or SIGTERM (returns at once if one already arrived) and removes the handlers.
+    func wait() async -> Int32 {
         let sig = await withCheckedContinuation { continuation in
-            waiter.lock.withLock { $0.continuation = continuation }
-            waiter.install()
+            let early: Int32? = lock.withLock { state in
+                if let received = state.received { return received }
+                state.continuation = continuation
+                return nil
+            }
+            if let early { continuation.resume(returning: early) }
         }
-        // `install()` finished before the continuation could be resumed, so `sources` is complete.
-        for source in waiter.sources { source.cancel() }
+        for source in sources { source.cancel() }
         return sig
     }
 
-    private func install() {
+    private func installSources() {
         for sig in [SIGINT, SIGTERM] {
             _ = signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
@@ -41,6 +51,7 @@ final class TerminationSignal: @unchecked Sendable {
         let continuation: CheckedContinuation<Int32, Never>? = lock.withLock { s in
             if s.fired { return nil }
             s.fired = true
+            s.received = sig
             defer { s.continuation = nil }
             return s.continuation
         }
