@@ -31,6 +31,8 @@ public final class HTTPClient: Sendable {
     private let sweeper: RepeatingTimer
     private let https = Mutex<URLSessionTransport?>(nil)
     private let resolved = Mutex<[String: (addresses: [SocketAddress], expires: UInt64)]>([:])
+    /// Parsed URLs: an agent sends to the same few URLs over and over.
+    private let parsedURLs = Mutex<[String: HTTPClientURL]>([:])
 
     /// Creates a client.
     public init(configuration: Configuration = Configuration()) {
@@ -66,11 +68,7 @@ public final class HTTPClient: Sendable {
     ///   `.timedOut` (only with a configured timeout), `.invalidResponse`, or `.cancelled` when the task is
     ///   cancelled (also during the pause between retries).
     public func send(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
-        let url: HTTPClientURL
-        switch HTTPClientURL.parse(request.url) {
-        case .success(let u): url = u
-        case .failure(let e): throw e
-        }
+        let url = try parsedURL(request.url)
         let start = ContinuousClock.now
         let totalDeadline: UInt64 = configuration.totalTimeout.map { ChannelWatchdog.deadline(in: $0.seconds) } ?? 0
         var failures = 0
@@ -107,6 +105,21 @@ public final class HTTPClient: Sendable {
                     throw cancelled(request)
                 }
             }
+        }
+    }
+
+    /// `text` parsed, from the cache when it was seen before (the cache holds at most 1,024 URLs).
+    private func parsedURL(_ text: String) throws(HTTPClientError) -> HTTPClientURL {
+        if let cached = parsedURLs.withLock({ $0[text] }) { return cached }
+        switch HTTPClientURL.parse(text) {
+        case .success(let url):
+            parsedURLs.withLock { cache in
+                if cache.count >= 1_024 { cache.removeAll(keepingCapacity: true) }
+                cache[text] = url
+            }
+            return url
+        case .failure(let error):
+            throw error
         }
     }
 
