@@ -5,30 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/fakes.sh" "$1"
 
-export NEMO_GYM_CONFIG_DICT="
-policy_model:
-  responses_api_models:
-    vllm_model:
-      entrypoint: app.py
-      host: 127.0.0.1
-      port: $PM
-conformance_resources:
-  resources_servers:
-    conformance:
-      entrypoint: app.py
-      domain: other
-      host: 127.0.0.1
-      port: $PR
-conformance_agent:
-  responses_api_agents:
-    simple_agent:
-      entrypoint: app.py
-      host: 127.0.0.1
-      port: $PA
-      resources_server: {type: resources_servers, name: conformance_resources}
-      model_server: {type: responses_api_models, name: policy_model}
-      max_steps: 3
-"
+export NEMO_GYM_CONFIG_DICT="$(agent_config_yaml)"
 export NEMO_GYM_CONFIG_PATH=conformance_agent
 "$GYM" serve > "$WORK/serve.out" 2> "$WORK/serve.err" & SERVE_PID=$!; pids+=($SERVE_PID)
 wait_up "$PA" || { cat "$WORK/serve.err" >&2; exit 1; }

@@ -5,23 +5,7 @@
 # --resume must dispatch only the 17 missing rollouts and end with 27 unique rows and the same metrics.
 set -euo pipefail
 source "$(dirname "$0")/lib/fakes.sh" "$1"
-cat > "$WORK/config.yaml" <<YAML
-policy_model:
-  responses_api_models:
-    vllm_model: {entrypoint: app.py, host: 127.0.0.1, port: $PM}
-conformance_resources:
-  resources_servers:
-    conformance: {entrypoint: app.py, domain: other, host: 127.0.0.1, port: $PR}
-conformance_agent:
-  responses_api_agents:
-    simple_agent:
-      entrypoint: app.py
-      host: 127.0.0.1
-      port: $PA
-      resources_server: {type: resources_servers, name: conformance_resources}
-      model_server: {type: responses_api_models, name: policy_model}
-      max_steps: 3
-YAML
+agent_config_yaml > "$WORK/config.yaml"
 "$GYM" serve "$WORK/config.yaml" > "$WORK/serve.out" 2> "$WORK/serve.err" & pids+=($!)
 wait_up "$PA" || { cat "$WORK/serve.err" >&2; exit 1; }
 

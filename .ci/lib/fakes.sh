@@ -23,3 +23,24 @@ PM=$(free_port); PR=$(free_port); PA=$(free_port)
 python3 "$CONF/fake_model.py" "$PM" "$CONF/script.json" & pids+=($!)
 python3 "$CONF/fake_resources.py" "$PR" & pids+=($!)
 wait_up "$PM"; wait_up "$PR"
+
+# The NeMo Gym config of the conformance deployment: the fakes and an agent on $PA with max_steps 3.
+agent_config_yaml() {
+  cat <<YAML
+policy_model:
+  responses_api_models:
+    vllm_model: {entrypoint: app.py, host: 127.0.0.1, port: $PM}
+conformance_resources:
+  resources_servers:
+    conformance: {entrypoint: app.py, domain: other, host: 127.0.0.1, port: $PR}
+conformance_agent:
+  responses_api_agents:
+    simple_agent:
+      entrypoint: app.py
+      host: 127.0.0.1
+      port: $PA
+      resources_server: {type: resources_servers, name: conformance_resources}
+      model_server: {type: responses_api_models, name: policy_model}
+      max_steps: 3
+YAML
+}
