@@ -167,8 +167,8 @@ struct AgentServerLoopbackTests {
     // MARK: - Inner-server failures (§11 cases 24–25, 35)
 
     @Test(arguments: [
-        (500, #"{"detail":"boom"}"#, #"Hit an exception in SimpleAgent___my_agent calling an inner server: b'{"detail":"boom"}'"#),
-        (400, #"{"error":"it's bad"}"#, #"Hit an exception in SimpleAgent___my_agent calling an inner server: b'{"error":"it\'s bad"}'"#),
+        (500, #"{"detail":"boom"}"#, #"Hit an exception in SimpleAgent___my_agent calling an inner server: {"detail":"boom"}"#),
+        (400, #"{"error":"it's bad"}"#, #"Hit an exception in SimpleAgent___my_agent calling an inner server: {"error":"it's bad"}"#),
     ])
     func aModelHTTPErrorIs500NamingTheInnerServer(status: Int, body: String, expected: String) async throws {
         try await Self.withAgent(model: { _ in FakeReply(status: status, text: body) }) { agent in
@@ -182,10 +182,10 @@ struct AgentServerLoopbackTests {
     }
 
     @Test(arguments: [
-        (#"{"foo": 1}"#, #"RuntimeError('Received an invalid response from model server: {"foo": 1}')"#),
-        ("not json", "RuntimeError('Received an invalid response from model server: \"not json\"')"),
+        (#"{"foo": 1}"#, #"Received an invalid response from model server: {"foo": 1}"#),
+        ("not json", #"Received an invalid response from model server: "not json""#),
     ])
-    func anInvalidModelResponseIs500WithTheRuntimeErrorText(body: String, expected: String) async throws {
+    func anInvalidModelResponseIs500NamingTheModelServer(body: String, expected: String) async throws {
         try await Self.withAgent(model: { _ in FakeReply(text: body) }) { agent in
             let response = try await agent.post("/v1/responses", #"{"input":"x"}"#)
             #expect(response.status == 500)
@@ -200,9 +200,9 @@ struct AgentServerLoopbackTests {
             let response = try await agent.post("/v1/responses", #"{"input":"x"}"#)
             #expect(response.status == 500)
             let text = try #require(try response.json().string)
-            #expect(text.hasPrefix("RuntimeError('Received an invalid response from model server: {"))
+            #expect(text.hasPrefix("Received an invalid response from model server: {"))
             #expect(text.contains(#""output": [{"role": "assistant", "content": "hi"}]"#))
-            #expect(text.hasSuffix("}')"))
+            #expect(text.hasSuffix("}"))
             #expect(Self.setCookies(response).isEmpty)
         }
     }
@@ -454,7 +454,7 @@ struct AgentServerLoopbackTests {
         try await Self.withAgent(resources: { _ in FakeReply(status: 500, text: "no") }) { agent in
             let response = try await agent.post("/aggregate_metrics", #"{"verify_responses":[]}"#)
             #expect(response.status == 500)
-            #expect(try response.json() == "Hit an exception in SimpleAgent___my_agent calling an inner server: b'no'")
+            #expect(try response.json() == "Hit an exception in SimpleAgent___my_agent calling an inner server: no")
             #expect(Self.setCookies(response).isEmpty)
         }
     }
@@ -625,7 +625,7 @@ extension AgentServerLoopbackTests {
         }) { agent in
             let response = try await agent.post("/run", #"{"responses_create_params":{"input":"Oslo"}}"#)
             #expect(response.status == 500)
-            #expect(try response.json() == .string(#"Hit an exception in SimpleAgent___my_agent calling an inner server: b'{"detail":"down"}'"#))
+            #expect(try response.json() == .string(#"Hit an exception in SimpleAgent___my_agent calling an inner server: {"detail":"down"}"#))
             #expect(Self.setCookies(response).isEmpty)
             #expect(agent.fakes.resources.requests.last?.path == failing)
         }

@@ -85,15 +85,15 @@ import Testing
         let model = ScriptedModelClient(steps: [.httpError(status: 500, body: #"{"detail":"boom"}"#)])
         let response = await AgentServer(agent: makeAgent(model: model)).handle(post("/v1/responses", #"{"input":"x"}"#))
         #expect(response.status == 500)
-        #expect(try json(response) == .string(#"Hit an exception in SimpleAgent___my_agent calling an inner server: b'{"detail":"boom"}'"#))
+        #expect(try json(response) == .string(#"Hit an exception in SimpleAgent___my_agent calling an inner server: {"detail":"boom"}"#))
         #expect(response.headers.values(for: "Set-Cookie").isEmpty)
     }
 
-    @Test func anInvalidModelResponseIs500WithTheRuntimeErrorText() async throws {
+    @Test func anInvalidModelResponseIs500NamingTheModelServer() async throws {
         let model = ScriptedModelClient(steps: [.response(["foo": 1])])
         let response = await AgentServer(agent: makeAgent(model: model)).handle(post("/v1/responses", #"{"input":"x"}"#))
         #expect(response.status == 500)
-        #expect(try json(response) == .string(#"RuntimeError('Received an invalid response from model server: {"foo": 1}')"#))
+        #expect(try json(response) == .string(#"Received an invalid response from model server: {"foo": 1}"#))
     }
 
     @Test func runReturnsTheVerifiedResultWithOnlyTheSessionCookie() async throws {

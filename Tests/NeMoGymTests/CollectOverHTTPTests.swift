@@ -87,7 +87,7 @@ import Testing
         #expect(failures.count == 2)
         for failure in failures {
             #expect(failure["_ng_failure_class"] == "http_500")
-            #expect(failure["_ng_failure_detail"]?.string?.contains("Hit an exception in SimpleAgent___math calling an inner server: b'overloaded'") == true)
+            #expect(failure["_ng_failure_detail"]?.string?.contains("Hit an exception in SimpleAgent___math calling an inner server: overloaded") == true)
             #expect(failure["_ng_task_index"] == 1)
             #expect(failure["_ng_attempt_index"] == 0)
             #expect(failure["responses_create_params"]?["input"] == "FAIL")

@@ -91,7 +91,7 @@ public struct Response: Sendable, Hashable {
 /// A model server answered 2xx with something that is not a valid Response.
 ///
 /// The agent server answers 500 with the JSON string
-/// `"RuntimeError('Received an invalid response from model server: {...}')"`, as NeMo Gym does.
+/// `"Received an invalid response from model server: {...}"` (`DECISIONS.md` D3).
 public struct InvalidModelResponseError: Error, Sendable, CustomStringConvertible {
     /// What is wrong with it.
     public var problem: String

@@ -99,13 +99,15 @@ public struct AgentServer: Sendable {
         }
     }
 
-    /// The 500 body text for an error, worded as NeMo Gym words it.
+    /// The 500 body text for an error, worded as NeMo Gym words it (`DECISIONS.md` D3): an inner server's
+    /// failure quotes its body as text, an invalid model answer starts `Received an invalid response from
+    /// model server: ` followed by the JSON; anything else is `ErrorType('description')`.
     func errorText(_ error: any Error) -> String {
         switch error {
         case let error as InnerServerError:
-            return "Hit an exception in \(serverIdentity) calling an inner server: \(PythonRepr.bytes(error.body))"
+            return "Hit an exception in \(serverIdentity) calling an inner server: \(error.bodyText)"
         case let error as InvalidModelResponseError:
-            return "RuntimeError(\(PythonRepr.string(error.referenceMessage)))"
+            return error.referenceMessage
         default:
             return "\(String(describing: type(of: error)))(\(PythonRepr.string(String(describing: error))))"
         }
