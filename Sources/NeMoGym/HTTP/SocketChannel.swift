@@ -9,10 +9,11 @@ import Darwin
 /// A connected non-blocking socket whose readiness is awaited through `DispatchSource`s on the global queue.
 ///
 /// One task drives a channel: it calls `recv`/`send` directly and, when they would block, awaits
-/// ``waitReadable(_:)`` / ``waitWritable()``. Sources start suspended. The read source stays armed after it
-/// woke a waiter (resuming a suspended source costs a wake-up of the dispatch manager thread, so keeping it armed
-/// halves the cost of a keep-alive request) and is suspended only when it fires with nobody waiting; the write
-/// source is suspended whenever nobody waits, since a socket is almost always writable.
+/// ``waitReadable(_:)`` / ``waitWritable()``. Sources start suspended and are armed only while a task waits:
+/// the handler suspends the source as it wakes the waiter. (Leaving the read source armed after a wake-up looks
+/// cheaper but is not: libdispatch re-arms it through the manager thread while the task has not read the data
+/// yet, so the level-triggered source usually fires again with nobody waiting and must be suspended and resumed
+/// anyway; measured under `gym bench`, 1.8 handler runs and 0.8 resumes per wait, against 1 and 1 now.)
 ///
 /// Other parties may ``interrupt(_:)`` or ``drain()`` the channel at any time; only the owning task calls
 /// ``close()``, after its last use of the descriptor, because descriptor numbers are reused at once and a late
@@ -69,8 +70,11 @@ final class SocketChannel: @unchecked Sendable {
             let waiter: CheckedContinuation<WaitResult, Never>? = state.withLock { s in
                 if s.closed { return nil }
                 if let waiter = s.readWaiter {
-                    // Stay armed: the task is about to read, and will most likely wait again soon.
                     s.readWaiter = nil
+                    if !s.readSuspended {
+                        s.readSuspended = true
+                        readSource.suspend()
+                    }
                     return waiter
                 }
                 // Readable with nobody waiting (the task is busy): stop the level-triggered source from refiring.
