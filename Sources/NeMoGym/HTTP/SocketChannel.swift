@@ -38,10 +38,13 @@ final class SocketChannel: @unchecked Sendable {
     /// Whether a read wait is between requests (may be ended by ``drain()``) or inside one.
     enum WaitKind { case idle, busy }
 
+    // Waiters are `UnsafeContinuation`s (a `CheckedContinuation` allocates a checker per wait): each one is taken
+    // out of `state` under its lock before it is resumed, or resumed at once without being stored, so it is
+    // resumed exactly once.
     private struct State {
-        var readWaiter: CheckedContinuation<WaitResult, Never>?
+        var readWaiter: UnsafeContinuation<WaitResult, Never>?
         var readKind: WaitKind = .busy
-        var writeWaiter: CheckedContinuation<WaitResult, Never>?
+        var writeWaiter: UnsafeContinuation<WaitResult, Never>?
         var readSuspended = true
         var writeSuspended = true
         var interruption: WaitResult?
@@ -67,7 +70,7 @@ final class SocketChannel: @unchecked Sendable {
         self.fd = fd
         readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .global())
         readSource.setEventHandler { [self] in
-            let waiter: CheckedContinuation<WaitResult, Never>? = state.withLock { s in
+            let waiter: UnsafeContinuation<WaitResult, Never>? = state.withLock { s in
                 if s.closed { return nil }
                 if let waiter = s.readWaiter {
                     s.readWaiter = nil
@@ -101,7 +104,7 @@ final class SocketChannel: @unchecked Sendable {
     /// Waits until the socket is readable (or the wait is ended for another reason).
     func waitReadable(_ kind: WaitKind) async -> WaitResult {
         await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<WaitResult, Never>) in
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<WaitResult, Never>) in
                 let immediate: WaitResult? = state.withLock { s in
                     if let i = s.interruption { return i }
                     if kind == .idle && s.draining { return .draining }
@@ -124,7 +127,7 @@ final class SocketChannel: @unchecked Sendable {
     /// Waits until the socket is writable (or the wait is ended for another reason).
     func waitWritable() async -> WaitResult {
         await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<WaitResult, Never>) in
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<WaitResult, Never>) in
                 let immediate: WaitResult? = state.withLock { s in
                     if let i = s.interruption { return i }
                     if Task.isCancelled { return .cancelled }
@@ -147,7 +150,7 @@ final class SocketChannel: @unchecked Sendable {
     private func makeWriteSource() -> any DispatchSourceWrite {
         let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: .global())
         source.setEventHandler { [self] in
-            let waiter: CheckedContinuation<WaitResult, Never>? = state.withLock { s in
+            let waiter: UnsafeContinuation<WaitResult, Never>? = state.withLock { s in
                 if s.closed { return nil }
                 // A socket is writable nearly always, so never leave the write source armed without a waiter.
                 if !s.writeSuspended {
@@ -186,7 +189,7 @@ final class SocketChannel: @unchecked Sendable {
 
     /// Ends the current and future waits between requests with `.draining` (waits inside a request go on).
     func drain() {
-        let waiter: CheckedContinuation<WaitResult, Never>? = state.withLock { s in
+        let waiter: UnsafeContinuation<WaitResult, Never>? = state.withLock { s in
             s.draining = true
             guard s.readKind == .idle, let w = s.readWaiter else { return nil }
             s.readWaiter = nil
@@ -240,7 +243,7 @@ final class SocketChannel: @unchecked Sendable {
     /// Call it only from the owner, after its last I/O; safe to call more than once.
     func close() {
         shut.store(true, ordering: .releasing)
-        typealias Plan = (waiters: [CheckedContinuation<WaitResult, Never>], resumeRead: Bool, write: (any DispatchSourceWrite)?, resumeWrite: Bool)
+        typealias Plan = (waiters: [UnsafeContinuation<WaitResult, Never>], resumeRead: Bool, write: (any DispatchSourceWrite)?, resumeWrite: Bool)
         let plan: Plan? = state.withLock { s in
             if s.closed { return nil }
             s.closed = true
