@@ -126,9 +126,9 @@ public struct AgentServer: Sendable {
         return Self.mintSessionCookie(seconds: Int(Date().timeIntervalSince1970))
     }
 
-    /// A new session value as NeMo Gym's session middleware signs it: the base64 of
+    /// A new session value in the shape of NeMo Gym's session cookie (unsigned, as before): the base64 of
     /// `{"session_id": "<random UUID, lowercase>"}`, a dot, the Unix time in seconds. Built in one pass over
-    /// fixed-size bytes (this runs once per `/run`).
+    /// bytes (this runs once per `/run`).
     static func mintSessionCookie(seconds: Int) -> String {
         var random = SystemRandomNumberGenerator()
         var uuid = [UInt8](repeating: 0, count: 16)
