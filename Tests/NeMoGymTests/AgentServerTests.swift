@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NeMoGym
 
@@ -116,5 +117,22 @@ import Testing
         #expect(AgentServer.rolloutID(of: try RunRequest(validating: ["responses_create_params": ["input": "x"], "_ng_task_index": 3, "_ng_rollout_index": 1])) == "3-1")
         #expect(AgentServer.rolloutID(of: try RunRequest(validating: ["responses_create_params": ["input": "x"], "_ng_task_index": 3, "_ng_rollout_index": 1, "_ng_attempt_index": 2])) == "3-1-a2")
         #expect(AgentServer.rolloutID(of: try RunRequest(validating: ["responses_create_params": ["input": "x"]])) == nil)
+    }
+
+    @Test func mintedSessionCookieIsBase64OfASessionIDThenTheTime() throws {
+        let a = AgentServer.mintSessionCookie(seconds: 1_700_000_000)
+        let b = AgentServer.mintSessionCookie(seconds: 1_700_000_000)
+        #expect(a != b)
+        let parts = a.split(separator: ".")
+        #expect(parts.count == 2)
+        #expect(parts.last == "1700000000")
+        let payload = try #require(Data(base64Encoded: String(parts[0])))
+        let text = String(decoding: payload, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"session_id": ""#) && text.hasSuffix(#""}"#))
+        let id = String(text.dropFirst(16).dropLast(2))
+        #expect(id == id.lowercased())
+        let uuid = try #require(UUID(uuidString: id))
+        #expect(uuid.uuidString.lowercased() == id)
+        #expect(id.dropFirst(14).first == "4")
     }
 }

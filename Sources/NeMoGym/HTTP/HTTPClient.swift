@@ -288,24 +288,35 @@ public final class HTTPClient: Sendable {
     static func serialize(_ request: HTTPClientRequest, url: HTTPClientURL, includingBody: Bool = true) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(128 + request.headers.count * 48 + (includingBody ? request.body?.count ?? 0 : 0))
-        out.append(contentsOf: "\(request.method.rawValue) \(url.target) HTTP/1.1\r\n".utf8)
-        if !request.headers.contains("Host") { out.append(contentsOf: "Host: \(url.hostHeader)\r\n".utf8) }
-        for (name, value) in request.headers {
+        HTTPWire.append(request.method.rawValue, to: &out)
+        out.append(0x20)
+        HTTPWire.append(url.target, to: &out)
+        HTTPWire.append(" HTTP/1.1\r\n", to: &out)
+        if !request.headers.contains("Host") {
+            HTTPWire.append("Host: ", to: &out)
+            HTTPWire.append(url.hostHeader, to: &out)
+            HTTPWire.appendCRLF(to: &out)
+        }
+        request.headers.forEachField { name, value in
             if value.isEmpty || HTTPHeaders.equalsIgnoringCase(name, "Content-Length")
                 || HTTPHeaders.equalsIgnoringCase(name, "Transfer-Encoding") || HTTPHeaders.equalsIgnoringCase(name, "Connection") {
-                continue
+                return
             }
-            for b in name.utf8 { out.append(b == 0x0D || b == 0x0A ? 0x20 : b) }
-            out.append(contentsOf: ": ".utf8)
-            for b in value.utf8 { out.append(b == 0x0D || b == 0x0A ? 0x20 : b) }
-            out.append(contentsOf: "\r\n".utf8)
+            HTTPWire.appendSanitized(name, to: &out)
+            out.append(0x3A)
+            out.append(0x20)
+            HTTPWire.appendSanitized(value, to: &out)
+            HTTPWire.appendCRLF(to: &out)
         }
         if let body = request.body {
-            out.append(contentsOf: "Content-Length: \(body.count)\r\n\r\n".utf8)
+            HTTPWire.append("Content-Length: ", to: &out)
+            HTTPWire.appendDecimal(body.count, to: &out)
+            HTTPWire.append("\r\n\r\n", to: &out)
             if includingBody { out.append(contentsOf: body) }
         } else {
-            if [.post, .put, .patch].contains(request.method) { out.append(contentsOf: "Content-Length: 0\r\n".utf8) }
-            out.append(contentsOf: "\r\n".utf8)
+            let method = request.method
+            if method == .post || method == .put || method == .patch { HTTPWire.append("Content-Length: 0\r\n", to: &out) }
+            HTTPWire.appendCRLF(to: &out)
         }
         return out
     }

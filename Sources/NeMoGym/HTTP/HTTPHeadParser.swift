@@ -117,7 +117,7 @@ enum HTTPHeadParser {
 
     private static func parseVersion(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> HTTPVersion? {
         guard bytes.count == 8 else { return nil }
-        let b = Array(bytes)
+        let b = UnsafeBufferPointer(rebasing: bytes)
         guard b[0] == 0x48, b[1] == 0x54, b[2] == 0x54, b[3] == 0x50, b[4] == 0x2F, b[6] == 0x2E,
               b[5] == 0x31, b[7] == 0x30 || b[7] == 0x31 else { return nil }
         return HTTPVersion(major: 1, minor: Int(b[7] - 0x30))

@@ -107,6 +107,11 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
         }
     }
 
+    /// Calls `body` with each field in order (without the iterator's allocation).
+    func forEachField(_ body: (String, String) throws -> Void) rethrows {
+        for i in names.indices { try body(names[i], fieldValues[i]) }
+    }
+
     /// The fields as `Name: value` lines.
     public var description: String {
         zip(names, fieldValues).map { "\($0): \($1)" }.joined(separator: "\n")

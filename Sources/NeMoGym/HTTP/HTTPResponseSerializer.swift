@@ -7,20 +7,23 @@ enum HTTPResponseSerializer {
         let noBody = status < 200 || status == 204 || status == 304
         var out: [UInt8] = []
         out.reserveCapacity(160 + response.headers.count * 48 + (isHEAD || noBody ? 0 : response.body.count))
-        out.append(contentsOf: "HTTP/1.1 \(status) \(HTTPResponse.reasonPhrase(for: status))\r\n".utf8)
+        HTTPWire.append("HTTP/1.1 ", to: &out)
+        HTTPWire.appendDecimal(status, to: &out)
+        out.append(0x20)
+        HTTPWire.append(HTTPResponse.reasonPhrase(for: status), to: &out)
+        HTTPWire.appendCRLF(to: &out)
         var hasDate = false
-        for (name, value) in response.headers {
+        response.headers.forEachField { name, value in
             if HTTPHeaders.equalsIgnoringCase(name, "Content-Length") || HTTPHeaders.equalsIgnoringCase(name, "Transfer-Encoding")
                 || HTTPHeaders.equalsIgnoringCase(name, "Connection") {
-                continue
+                return
             }
             if HTTPHeaders.equalsIgnoringCase(name, "Date") { hasDate = true }
-            appendSanitized(name, to: &out)
+            HTTPWire.appendSanitized(name, to: &out, replacingNUL: true)
             out.append(0x3A)
             out.append(0x20)
-            appendSanitized(value, to: &out)
-            out.append(0x0D)
-            out.append(0x0A)
+            HTTPWire.appendSanitized(value, to: &out, replacingNUL: true)
+            HTTPWire.appendCRLF(to: &out)
         }
         if !hasDate {
             out.append(contentsOf: "date: ".utf8)
@@ -29,7 +32,9 @@ enum HTTPResponseSerializer {
             out.append(0x0A)
         }
         if !noBody {
-            out.append(contentsOf: "content-length: \(response.body.count)\r\n".utf8)
+            HTTPWire.append("content-length: ", to: &out)
+            HTTPWire.appendDecimal(response.body.count, to: &out)
+            HTTPWire.appendCRLF(to: &out)
         }
         if close {
             out.append(contentsOf: "connection: close\r\n".utf8)
@@ -40,9 +45,5 @@ enum HTTPResponseSerializer {
         out.append(0x0A)
         if !isHEAD && !noBody { out.append(contentsOf: response.body) }
         return out
-    }
-
-    private static func appendSanitized(_ text: String, to out: inout [UInt8]) {
-        for b in text.utf8 { out.append(b == 0x0D || b == 0x0A || b == 0 ? 0x20 : b) }
     }
 }

@@ -125,8 +125,49 @@ public struct AgentServer: Sendable {
 
     private func sessionCookie(from request: HTTPRequest) -> String {
         if let existing = request.cookies[serverIdentity], !existing.isEmpty { return existing }
-        let payload = Data(#"{"session_id": "\#(UUID().uuidString.lowercased())"}"#.utf8).base64EncodedString()
-        return payload + "." + String(Int(Date().timeIntervalSince1970))
+        return Self.mintSessionCookie(seconds: Int(Date().timeIntervalSince1970))
+    }
+
+    /// A new session value in the shape of NeMo Gym's session cookie (unsigned, as before): the base64 of
+    /// `{"session_id": "<random UUID, lowercase>"}`, a dot, the Unix time in seconds. Built in one pass over
+    /// bytes (this runs once per `/run`).
+    static func mintSessionCookie(seconds: Int) -> String {
+        var random = SystemRandomNumberGenerator()
+        var uuid = [UInt8](repeating: 0, count: 16)
+        for i in stride(from: 0, to: 16, by: 8) {
+            let word = random.next()
+            for j in 0..<8 { uuid[i + j] = UInt8(truncatingIfNeeded: word >> (8 * j)) }
+        }
+        uuid[6] = (uuid[6] & 0x0F) | 0x40  // version 4
+        uuid[8] = (uuid[8] & 0x3F) | 0x80  // RFC 4122 variant
+        let hex = Array("0123456789abcdef".utf8)
+        var json: [UInt8] = Array(#"{"session_id": ""#.utf8)
+        json.reserveCapacity(54)
+        for (i, b) in uuid.enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { json.append(UInt8(ascii: "-")) }
+            json.append(hex[Int(b >> 4)])
+            json.append(hex[Int(b & 0x0F)])
+        }
+        json.append(contentsOf: #""}"#.utf8)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity((json.count + 2) / 3 * 4 + 21)
+        var i = 0
+        while i < json.count {
+            let n = min(3, json.count - i)
+            let b0 = UInt32(json[i])
+            let b1 = n > 1 ? UInt32(json[i + 1]) : 0
+            let b2 = n > 2 ? UInt32(json[i + 2]) : 0
+            let triple = b0 << 16 | b1 << 8 | b2
+            out.append(alphabet[Int(triple >> 18 & 63)])
+            out.append(alphabet[Int(triple >> 12 & 63)])
+            out.append(n > 1 ? alphabet[Int(triple >> 6 & 63)] : UInt8(ascii: "="))
+            out.append(n > 2 ? alphabet[Int(triple & 63)] : UInt8(ascii: "="))
+            i += 3
+        }
+        out.append(UInt8(ascii: "."))
+        out.append(contentsOf: String(seconds).utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 
     private func withSession(_ response: HTTPResponse, _ session: String) -> HTTPResponse {
