@@ -18,7 +18,9 @@ public struct RolloutCollector: Sendable {
     public struct Configuration: Sendable, Hashable {
         /// The results file; the other files are named after it (``RolloutOutputFiles``).
         public var outputPath: String
-        /// The most rollouts in flight; `nil` or 0 means no limit.
+        /// The most rollouts in flight; `nil` or 0 means no limit of the collector's own, as in NeMo Gym.
+        /// Rollouts over HTTP are then bounded by the client's 1,024 connections per host; tasks are
+        /// started at most ``unlimitedInFlight`` at a time, so a huge input does not become a huge task set.
         public var concurrency: Int?
         /// On resume, rows with this many failed attempts are not retried.
         public var maxAttempts: Int
@@ -208,12 +210,16 @@ public struct RolloutCollector: Sendable {
         return stream
     }
 
+    /// How many rollouts are started at once when ``Configuration/concurrency`` sets no limit: four times
+    /// the HTTP client's connections per host, so an HTTP agent is never the one waiting.
+    public static let unlimitedInFlight = 4_096
+
     private func dispatchAll(_ rows: [JSONObject], yield: (RolloutOutcome) -> Void) async throws {
         let files = self.files
         try createParentDirectory(of: files.results)
         let results = try JSONLFile(appendingTo: files.results)
         var failures: JSONLFile? = nil
-        let limit = (configuration.concurrency ?? 0) > 0 ? configuration.concurrency ?? 1 : Int.max
+        let limit = (configuration.concurrency ?? 0) > 0 ? configuration.concurrency ?? 1 : Self.unlimitedInFlight
         try await withThrowingTaskGroup(of: RolloutOutcome.self) { group in
             var iterator = rows.makeIterator()
             var running = 0
