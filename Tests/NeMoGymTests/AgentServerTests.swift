@@ -42,6 +42,14 @@ import Testing
         #expect(twin.status == 404)
     }
 
+    @Test func aTrailingSlashRedirectsToTheRouteAsStarletteDoes() async throws {
+        let server = AgentServer(agent: makeAgent())
+        let response = await server.handle(HTTPRequest(method: .post, target: "/run/?x=1", headers: ["Host": "127.0.0.1:8000"]))
+        #expect(response.status == 307)
+        #expect(response.headers["Location"] == "http://127.0.0.1:8000/run?x=1")
+        #expect(await server.handle(HTTPRequest(method: .post, target: "/nope/")).status == 404)
+    }
+
     @Test func responsesSetsResourcesModelAndSessionCookies() async throws {
         let model = ScriptedModelClient { _, index in
             let output: [ResponseItem] = index == 0 ? [.functionCall(name: "get_weather", arguments: "{}", callID: "c")] : [.assistantMessage("ok")]

@@ -49,6 +49,13 @@ public struct AgentServer: Sendable {
         let session = sessionCookie(from: request)
         let path = request.path
         guard let route = AgentRoute(path: path) else {
+            // Like Starlette's redirect_slashes: `/run/` answers 307 to `/run`; clients follow it with the body.
+            if path.count > 1, path.hasSuffix("/"), AgentRoute(path: String(path.dropLast())) != nil {
+                var target = String(path.dropLast())
+                if let query = request.query { target += "?" + query }
+                let location = request.headers["Host"].map { "http://\($0)\(target)" } ?? target
+                return withSession(HTTPResponse(status: 307, headers: ["Location": location]), session)
+            }
             return withSession(.json(status: 404, ["detail": "Not Found"]), session)
         }
         guard request.method == route.method else {
