@@ -15,4 +15,10 @@ extension AggregateMetrics {
                                keyMetrics: MetricsAggregator.KeyMetrics?) throws -> AggregateMetrics {
         try MetricsAggregator(computeMetrics: computeMetrics, keyMetrics: keyMetrics).aggregate(verifyResponses)
     }
+
+    /// Validates an `/aggregate_metrics` body and computes its metrics locally: what a resources client
+    /// without a server of its own answers.
+    static func computed(fromRequestBody body: JSONValue) throws -> JSONValue {
+        try compute(verifyResponses: AggregateMetricsRequest(validating: body).verifyResponses).json
+    }
 }

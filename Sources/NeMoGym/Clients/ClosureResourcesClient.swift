@@ -31,7 +31,6 @@ public struct ClosureResourcesClient: ResourcesClient {
 
     public func aggregateMetrics(_ body: JSONValue) async throws -> JSONValue {
         if let metrics { return try await metrics(body) }
-        let request = try AggregateMetricsRequest(validating: body)
-        return try AggregateMetrics.compute(verifyResponses: request.verifyResponses).json
+        return try AggregateMetrics.computed(fromRequestBody: body)
     }
 }

@@ -16,7 +16,7 @@ public struct HTTPModelClient: ModelClient {
 
     /// Creates a client for the model server at `baseURL`.
     public init(baseURL: String, apiKey: String? = nil, headers: HTTPHeaders = [:], client: HTTPClient = .shared) {
-        self.baseURL = HTTPModelClient.trimmed(baseURL)
+        self.baseURL = baseURL.withoutTrailingSlashes
         self.apiKey = apiKey
         self.headers = headers
         self.client = client
@@ -37,11 +37,5 @@ public struct HTTPModelClient: ModelClient {
             throw InvalidModelResponseError(problem: "the body is not JSON (\(error))", body: .string(answer.bodyText))
         }
         return ModelReply(body: body, cookies: answer.setCookies)
-    }
-
-    static func trimmed(_ url: String) -> String {
-        var url = url
-        while url.hasSuffix("/") { url.removeLast() }
-        return url
     }
 }

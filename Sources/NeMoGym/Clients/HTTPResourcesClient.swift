@@ -11,7 +11,7 @@ public struct HTTPResourcesClient: ResourcesClient {
 
     /// Creates a client for the resources server at `baseURL`.
     public init(baseURL: String, client: HTTPClient = .shared) {
-        self.baseURL = HTTPModelClient.trimmed(baseURL)
+        self.baseURL = baseURL.withoutTrailingSlashes
         self.client = client
     }
 

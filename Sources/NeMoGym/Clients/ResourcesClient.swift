@@ -41,8 +41,7 @@ extension ResourcesClient {
     }
 
     public func aggregateMetrics(_ body: JSONValue) async throws -> JSONValue {
-        let request = try AggregateMetricsRequest(validating: body)
-        return try AggregateMetrics.compute(verifyResponses: request.verifyResponses).json
+        return try AggregateMetrics.computed(fromRequestBody: body)
     }
 }
 

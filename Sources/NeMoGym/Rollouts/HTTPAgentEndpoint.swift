@@ -42,12 +42,12 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
 
     /// An agent-URL endpoint whose setup calls give up after `setupTimeout`.
     convenience init(agentURL: String, client: HTTPClient? = nil, setupTimeout: Duration) {
-        self.init(source: .agentURL(HTTPModelClient.trimmed(agentURL)), client: client, setupTimeout: setupTimeout)
+        self.init(source: .agentURL(agentURL.withoutTrailingSlashes), client: client, setupTimeout: setupTimeout)
     }
 
     /// A head-server endpoint whose setup calls give up after `setupTimeout`.
     convenience init(headServer: String, client: HTTPClient? = nil, setupTimeout: Duration) {
-        self.init(source: .headServer(HTTPModelClient.trimmed(headServer)), client: client, setupTimeout: setupTimeout)
+        self.init(source: .headServer(headServer.withoutTrailingSlashes), client: client, setupTimeout: setupTimeout)
     }
 
     private init(source: Source, client: HTTPClient?, setupTimeout: Duration) {
@@ -75,7 +75,7 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
             var urls: [String: String] = [:]
             var portless: [String] = []
             for instance in config.serverInstances where instance.serverType == "responses_api_agents" {
-                if let url = try? instance.baseURL() { urls[instance.name] = HTTPModelClient.trimmed(url) } else { portless.append(instance.name) }
+                if let url = try? instance.baseURL() { urls[instance.name] = url.withoutTrailingSlashes } else { portless.append(instance.name) }
             }
             agents.withLock { $0 = Agents(urls: urls, portless: portless.sorted()) }
             guard !urls.isEmpty else {
