@@ -1,11 +1,14 @@
 /// How to run one agent instance of a NeMo Gym config: its `simple_agent` settings, where its model and
 /// resources servers are, and where to listen.
 ///
+/// ``AgentLauncher`` builds one from NeMo Gym's environment variables or config files and hands it to
+/// your factory; from it you wire your agent:
+///
 /// ```swift
-/// let (config, name) = try GlobalConfig.fromEnvironment()   // as a NeMo Gym child server starts
-/// let deployment = try AgentDeployment(config: config, instanceName: name)
-/// let server = HTTPServer(configuration: deployment.serverConfiguration,
-///                         handler: AgentServer(agent: deployment.makeAgent()).handler)
+/// let launcher = AgentLauncher { deployment in
+///     SimpleAgent(configuration: deployment.agentConfiguration,
+///                 model: try deployment.modelClient(), resources: try deployment.resourcesClient())
+/// }
 /// ```
 public struct AgentDeployment: Sendable {
     /// The agent's instance (top-level key, type `responses_api_agents`).
@@ -16,6 +19,16 @@ public struct AgentDeployment: Sendable {
     public let modelServer: ServerInstance
     /// The resources server's instance.
     public let resourcesServer: ServerInstance
+    /// The whole (resolved) config the instance came from, for settings of your own.
+    public let config: GlobalConfig
+
+    /// The implementation key of the agent's block (`simple_agent` in
+    /// `my_agent: {responses_api_agents: {simple_agent: {...}}}`).
+    public var implementation: String { instance.implementation }
+
+    /// Keys of the agent's block that a `simple_agent` does not read, in block order (a typo, or a
+    /// setting meant for another agent); ``AgentLauncher`` warns about them at start-up.
+    public var unusedKeys: [String] { SimpleAgent.Configuration.unusedKeys(in: instance.block) }
 
     /// Finds the instance `instanceName` in `config` and resolves its `model_server` and
     /// `resources_server` refs.
@@ -33,6 +46,7 @@ public struct AgentDeployment: Sendable {
             throw ConfigurationError("agent '\(instanceName)' has no '\(field)': add '\(field): {type: \(field == "model_server" ? "responses_api_models" : "resources_servers"), name: <instance>}' to the block '\(instance.blockPath)'")
         }
         self.instance = instance
+        self.config = config
         self.agentConfiguration = try SimpleAgent.Configuration(name: instanceName, block: block)
         self.modelServer = try config.resolveServerRef(block["model_server"], field: "model_server", in: instance)
         self.resourcesServer = try config.resolveServerRef(block["resources_server"], field: "resources_server", in: instance)
@@ -62,10 +76,19 @@ public struct AgentDeployment: Sendable {
         return configuration
     }
 
+    /// A client for the model server over HTTP.
+    public func modelClient(client: HTTPClient = .shared) throws -> HTTPModelClient {
+        HTTPModelClient(baseURL: try modelServer.baseURL(), client: client)
+    }
+
+    /// A client for the resources server over HTTP.
+    public func resourcesClient(client: HTTPClient = .shared) throws -> HTTPResourcesClient {
+        HTTPResourcesClient(baseURL: try resourcesServer.baseURL(), client: client)
+    }
+
     /// A ``SimpleAgent`` wired to the model and resources servers over HTTP.
     public func makeAgent(client: HTTPClient = .shared) throws -> SimpleAgent {
         SimpleAgent(configuration: agentConfiguration,
-                    model: HTTPModelClient(baseURL: try modelServer.baseURL(), client: client),
-                    resources: HTTPResourcesClient(baseURL: try resourcesServer.baseURL(), client: client))
+                    model: try modelClient(client: client), resources: try resourcesClient(client: client))
     }
 }
