@@ -42,7 +42,7 @@ extension SimpleAgent {
         /// `skip_verification_reward`, `token_id_capture`) as NeMo Gym's pydantic model reads it, in lax
         /// mode: `"2"` and `2.0` are the integer 2, `"yes"`/`"on"`/`"1"` are true, and values from
         /// `${oc.env:VAR,default}` (always strings) work. Other keys are ignored here (see ``unusedKeys(in:)``).
-        /// - Throws: ``ConfigurationError`` naming the agent and the field for a value pydantic refuses
+        /// - Throws: ``ConfigError`` naming the agent and the field for a value pydantic refuses
         ///   (an explicit `max_steps: null`, `max_steps: 2.5`, `skip_verification: maybe`, ...).
         public init(name: String, block: JSONObject) throws {
             self.init(name: name)
@@ -51,7 +51,7 @@ extension SimpleAgent {
                 switch convert(value) {
                 case .success(let v): return v
                 case .failure(let refusal):
-                    throw ConfigurationError("agent '\(name)': \(key): \(refusal.reason) (got \(value.jsonString()))")
+                    throw ConfigError(.invalidValue, "agent '\(name)': \(key): \(refusal.reason) (got \(value.jsonString()))")
                 }
             }
             maxSteps = try read("max_steps", LaxConfigValue.int)
@@ -60,17 +60,4 @@ extension SimpleAgent {
             tokenIDCapture = try read("token_id_capture", LaxConfigValue.bool) ?? false
         }
     }
-}
-
-/// A configuration value is missing or wrong; the message names the value and the fix.
-public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
-    /// The message.
-    public var message: String
-
-    /// Creates the error.
-    public init(_ message: String) {
-        self.message = message
-    }
-
-    public var description: String { message }
 }

@@ -48,7 +48,7 @@ public enum ServeCommand: GymCommand {
 
     /// Reads the arguments and the config (files, or the environment without files) and builds the server
     /// with the implementation the agent block names (``AgentLauncher/builtIn``), without starting it.
-    /// - Throws: ``UsageError`` for bad arguments; ``ConfigError``, ``ConfigurationError`` or ``YAMLError``
+    /// - Throws: ``UsageError`` for bad arguments; ``ConfigError``, ``ConfigError`` or ``YAMLError``
     ///   naming the config input and the fix.
     static func makeServer(_ arguments: [String], console: Console, environment: [String: String]) throws -> Serving {
         let parsed = try parser.parse(arguments)

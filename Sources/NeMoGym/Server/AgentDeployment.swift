@@ -32,18 +32,18 @@ public struct AgentDeployment: Sendable {
 
     /// Finds the instance `instanceName` in `config` and resolves its `model_server` and
     /// `resources_server` refs.
-    /// - Throws: ``ConfigError`` or ``ConfigurationError`` naming the instance, the field and the fix.
+    /// - Throws: ``ConfigError`` or ``ConfigError`` naming the instance, the field and the fix.
     public init(config: GlobalConfig, instanceName: String) throws {
         let instance = try config.serverInstance(named: instanceName)
         guard instance.serverType == "responses_api_agents" else {
-            throw ConfigurationError("'\(instanceName)' is a \(instance.serverType) instance, not an agent: name an instance whose block is under 'responses_api_agents'")
+            throw ConfigError(.invalidValue, "'\(instanceName)' is a \(instance.serverType) instance, not an agent: name an instance whose block is under 'responses_api_agents'")
         }
         var block = instance.block
         for key in ["skip_verification", "skip_verification_reward"] where block[key] == nil {
             if let global = config.values[key] { block[key] = global }
         }
         for field in ["model_server", "resources_server"] where block[field] == nil {
-            throw ConfigurationError("agent '\(instanceName)' has no '\(field)': add '\(field): {type: \(field == "model_server" ? "responses_api_models" : "resources_servers"), name: <instance>}' to the block '\(instance.blockPath)'")
+            throw ConfigError(.invalidValue, "agent '\(instanceName)' has no '\(field)': add '\(field): {type: \(field == "model_server" ? "responses_api_models" : "resources_servers"), name: <instance>}' to the block '\(instance.blockPath)'")
         }
         self.instance = instance
         self.config = config
@@ -55,13 +55,13 @@ public struct AgentDeployment: Sendable {
     }
 
     /// The only agent instance of `config`, or `name` when given.
-    /// - Throws: ``ConfigurationError`` when `name` is `nil` and there is not exactly one agent instance.
+    /// - Throws: ``ConfigError`` when `name` is `nil` and there is not exactly one agent instance.
     public static func agentInstanceName(in config: GlobalConfig, named name: String?) throws -> String {
         if let name { return name }
         let agents = config.serverInstances.filter { $0.serverType == "responses_api_agents" }.map(\.name)
         guard agents.count == 1 else {
             let list = agents.isEmpty ? "none" : agents.joined(separator: ", ")
-            throw ConfigurationError("choose the agent instance to serve with --agent NAME (agent instances in the config: \(list))")
+            throw ConfigError(.invalidValue, "choose the agent instance to serve with --agent NAME (agent instances in the config: \(list))")
         }
         return agents[0]
     }

@@ -81,13 +81,13 @@ public struct AgentLauncher: Sendable {
         }
 
         /// Reads `[--agent NAME] [--log-level LEVEL] [CONFIG.yaml...] [+key=value...]`.
-        /// - Throws: ``ConfigurationError`` for an unknown flag or a missing value.
+        /// - Throws: ``ConfigError`` for an unknown flag or a missing value.
         public init(arguments: [String]) throws {
             self.init()
             var i = 0
             func value(_ flag: String) throws -> String {
                 i += 1
-                guard i < arguments.count else { throw ConfigurationError("\(flag) needs a value") }
+                guard i < arguments.count else { throw ConfigError(.invalidArguments, "\(flag) needs a value") }
                 return arguments[i]
             }
             while i < arguments.count {
@@ -99,7 +99,7 @@ public struct AgentLauncher: Sendable {
                 } else if argument == "--agent" || argument == "-a" || argument == "--log-level" {
                     try apply(argument, try value(argument))
                 } else if argument.hasPrefix("-") && !argument.hasPrefix("--=") && argument != "-" {
-                    throw ConfigurationError("unknown option '\(argument)'; expected --agent NAME, --log-level LEVEL, CONFIG.yaml files and key=value overrides")
+                    throw ConfigError(.invalidArguments, "unknown option '\(argument)'; expected --agent NAME, --log-level LEVEL, CONFIG.yaml files and key=value overrides")
                 } else if argument.contains("=") && !argument.hasSuffix(".yaml") && !argument.hasSuffix(".yml") {
                     overrides.append(argument)
                 } else {
@@ -112,11 +112,11 @@ public struct AgentLauncher: Sendable {
                 case "--agent", "-a": agentName = text
                 case "--log-level":
                     guard let level = AgentLog.Level(name: text) else {
-                        throw ConfigurationError("--log-level must be debug, info, warning or error, got '\(text)'")
+                        throw ConfigError(.invalidArguments, "--log-level must be debug, info, warning or error, got '\(text)'")
                     }
                     logLevel = level
                 default:
-                    throw ConfigurationError("unknown option '\(flag)'; expected --agent NAME, --log-level LEVEL, CONFIG.yaml files and key=value overrides")
+                    throw ConfigError(.invalidArguments, "unknown option '\(flag)'; expected --agent NAME, --log-level LEVEL, CONFIG.yaml files and key=value overrides")
                 }
             }
         }
@@ -154,14 +154,14 @@ public struct AgentLauncher: Sendable {
 
     /// Reads the config (files, or the environment without files), finds the agent instance, makes the
     /// agent and its server, and writes the start-up warnings; does not start the server.
-    /// - Throws: ``ConfigurationError``, ``ConfigError`` or ``YAMLError`` naming the input and the fix,
+    /// - Throws: ``ConfigError``, ``ConfigError`` or ``YAMLError`` naming the input and the fix,
     ///   or what the factory throws.
     public func makeServing(_ options: Options, environment: [String: String] = ProcessInfo.processInfo.environment,
                             logSink: (@Sendable (String) -> Void)? = nil) throws -> Serving {
         var level = options.logLevel
         if level == nil, let text = environment[AgentLog.levelVariable], !text.isEmpty {
             guard let parsed = AgentLog.Level(name: text) else {
-                throw ConfigurationError("\(AgentLog.levelVariable) must be debug, info, warning or error, got '\(text)'")
+                throw ConfigError(.invalidValue, "\(AgentLog.levelVariable) must be debug, info, warning or error, got '\(text)'")
             }
             level = parsed
         }
@@ -169,7 +169,7 @@ public struct AgentLauncher: Sendable {
         let instanceName: String
         if options.configFiles.isEmpty {
             if options.agentName != nil {
-                throw ConfigurationError("--agent needs CONFIG files (without them, \(GlobalConfig.configPathVariable) names the instance)")
+                throw ConfigError(.invalidValue, "--agent needs CONFIG files (without them, \(GlobalConfig.configPathVariable) names the instance)")
             }
             let (read, name) = try GlobalConfig.fromEnvironment(environment)
             config = try Self.applying(options.overrides, to: read).resolved(environment: environment, checkMissing: false)
@@ -186,7 +186,7 @@ public struct AgentLauncher: Sendable {
         if let implementations {
             guard let found = implementations[deployment.implementation] else {
                 let known = implementations.keys.sorted().joined(separator: ", ")
-                throw ConfigurationError("agent '\(instanceName)' has the implementation '\(deployment.implementation)' "
+                throw ConfigError(.unknownImplementation, "agent '\(instanceName)' has the implementation '\(deployment.implementation)' "
                     + "(block '\(deployment.instance.blockPath)'), which this server does not know; known implementations: \(known)")
             }
             factory = found
@@ -207,7 +207,7 @@ public struct AgentLauncher: Sendable {
     /// `config` with Hydra-style overrides applied.
     static func applying(_ overrides: [String], to config: GlobalConfig) throws -> GlobalConfig {
         guard !overrides.isEmpty else { return config }
-        throw ConfigurationError("overrides are not supported yet: \(overrides.joined(separator: " "))")
+        throw ConfigError(.invalidValue, "overrides are not supported yet: \(overrides.joined(separator: " "))")
     }
 
     /// Builds the server, starts it, prints `listening on http://HOST:PORT` to standard output (flushed at
