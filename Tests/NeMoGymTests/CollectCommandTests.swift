@@ -96,4 +96,39 @@ import Testing
         #expect(resumedOutput.standardError.contains("Resumed from cache"))
         #expect(try JSONLFile.readObjects(dir + "/p.jsonl").count == 4)
     }
+
+    /// D14: `-o` naming a directory (or ending in `/`) is a usage error that deletes nothing; a previous run's
+    /// output is refused without --resume or --overwrite; --overwrite replaces it.
+    @Test func outputMustBeAFileAndIsNeverReplacedSilently() async throws {
+        let dir = try temporaryDirectory()
+        let input = TestPaths.fixture("rollouts/tasks.jsonl").path
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        try Data("precious\n".utf8).write(to: URL(fileURLWithPath: dir + "/out/keep.txt"))
+        let agent = SimpleAgent(configuration: .init(name: "a"),
+                                model: ScriptedModelClient(turns: [[.assistantMessage("done")]], repeatsLastStep: true),
+                                resources: InProcessResourcesClient(reward: { _ in 1 }))
+        let endpoint = InProcessAgentEndpoint(agent)
+        for output in [dir + "/out", dir + "/out/"] {
+            let (code, captured) = await run(["-i", input, "-o", output, "--agent-url", "u", "-a", "a", "--overwrite"], endpoint: endpoint)
+            #expect(code == 2)
+            #expect(captured.standardError.contains("must name a file") || captured.standardError.contains("is a directory"),
+                    "\(captured.standardError)")
+        }
+        #expect(try String(contentsOfFile: dir + "/out/keep.txt", encoding: .utf8) == "precious\n")
+
+        let out = dir + "/o.jsonl"
+        #expect(await run(["-i", input, "-o", out, "--agent-url", "u", "-a", "a"], endpoint: endpoint).0 == 0)
+        let before = try String(contentsOfFile: out, encoding: .utf8)
+        let (again, againOutput) = await run(["-i", input, "-o", out, "--agent-url", "u", "-a", "a", "--limit", "1"], endpoint: endpoint)
+        #expect(again == 2)
+        #expect(againOutput.standardError.contains("--resume") && againOutput.standardError.contains("--overwrite"))
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == before)
+        let (replaced, _) = await run(["-i", input, "-o", out, "--agent-url", "u", "-a", "a", "--limit", "1", "--overwrite"], endpoint: endpoint)
+        #expect(replaced == 0)
+        #expect(try JSONLFile.readObjects(out).count == 1)
+        #expect(await run(["-i", input, "-o", out, "--agent-url", "u", "--resume", "--overwrite"], endpoint: endpoint).0 == 2)
+        let (console, help) = Console.capturing()
+        _ = await GymCLI.main(["collect", "--help"], console: console)
+        #expect(help.standardOutput.contains("--overwrite"))
+    }
 }

@@ -67,7 +67,7 @@ private func lines(_ path: String) -> [JSONObject] {
         let input = try rows(tasks: 5, repeats: 1)
         let summary = try await collector.collect(freshRows: { input })
         #expect(summary.succeeded == 2 && summary.failed == 2 && summary.notPersisted == 1)
-        let files = summary.files
+        let files = try #require(summary.files)
         #expect(lines(files.results).map { $0["id"]?.int } .sorted { ($0 ?? 0) < ($1 ?? 0) } == [0, 4])
         let failures = lines(files.failures)
         #expect(failures.count == 2)
@@ -145,19 +145,66 @@ private func lines(_ path: String) -> [JSONObject] {
         #expect(third.calls.aggregations.last?.verifyResponses.count == 4)
     }
 
-    /// Case 58: a fresh run deletes the main output but appends to the failures file.
-    @Test func freshRunKeepsFailureSidecar() async throws {
+    /// Case 58 under D14: a fresh run over a previous run's files is refused (nothing touched) unless
+    /// `overwrite`, which truncates the main output and appends to the failures file as NeMo Gym does.
+    @Test func freshRunOverPreviousFilesNeedsOverwriteAndKeepsFailureSidecar() async throws {
         let dir = try temporaryDirectory()
         let out = dir + "/r.jsonl"
         let failing = ScriptedEndpoint { _ in throw RolloutFailure(code: .invalidResponse, detail: "not JSON") }
         let input = try rows(tasks: 2, repeats: 1)
         _ = try await RolloutCollector(endpoint: failing, configuration: .init(outputPath: out)).collect(freshRows: { input })
-        _ = try await RolloutCollector(endpoint: failing, configuration: .init(outputPath: out)).collect(freshRows: { input })
+        await #expect(throws: RolloutInputError.self) {
+            _ = try await RolloutCollector(endpoint: failing, configuration: .init(outputPath: out)).collect(freshRows: { input })
+        }
+        #expect(failing.calls.runs.count == 2)
+        _ = try await RolloutCollector(endpoint: failing, configuration: .init(outputPath: out, overwrite: true)).collect(freshRows: { input })
         #expect(lines(RolloutOutputFiles(output: out).failures).count == 4)
         let ok = ScriptedEndpoint { success($0) }
         try Data("stale\n".utf8).write(to: URL(fileURLWithPath: out))
-        _ = try await RolloutCollector(endpoint: ok, configuration: .init(outputPath: out)).collect(freshRows: { input })
+        do {
+            _ = try await RolloutCollector(endpoint: ok, configuration: .init(outputPath: out)).collect(freshRows: { input })
+            Issue.record("a non-empty results file was replaced without overwrite")
+        } catch let error as RolloutInputError {
+            #expect(error.code == .outputExists)
+            #expect(error.message.contains("--resume") && error.message.contains("--overwrite"), "\(error.message)")
+        }
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "stale\n")
+        _ = try await RolloutCollector(endpoint: ok, configuration: .init(outputPath: out, overwrite: true)).collect(freshRows: { input })
         #expect(lines(out).count == 2)
+        #expect(ok.calls.runs.count == 2)
+    }
+
+    /// D14: an output path that is a directory, or ends in `/`, is refused and nothing in it is deleted.
+    @Test func aDirectoryAsOutputIsRefusedAndLeftIntact() async throws {
+        let dir = try temporaryDirectory()
+        let keep = dir + "/results/keep.txt"
+        try FileManager.default.createDirectory(atPath: dir + "/results", withIntermediateDirectories: true)
+        try Data("precious\n".utf8).write(to: URL(fileURLWithPath: keep))
+        let ok = ScriptedEndpoint { success($0) }
+        let input = try rows(tasks: 2, repeats: 1)
+        for output in [dir + "/results", dir + "/results/", dir + "/new/"] {
+            for overwrite in [false, true] {
+                for resume in [false, true] {
+                    let configuration = RolloutCollector.Configuration(outputPath: output, resume: resume, overwrite: overwrite)
+                    do {
+                        _ = try await RolloutCollector(endpoint: ok, configuration: configuration).collect(freshRows: { input })
+                        Issue.record("\(output) was accepted")
+                    } catch let error as RolloutInputError {
+                        #expect(error.code == .outputIsADirectory, "\(error)")
+                    }
+                }
+            }
+        }
+        #expect(try String(contentsOfFile: keep, encoding: .utf8) == "precious\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/results") == ["keep.txt"])
+        #expect(!FileManager.default.fileExists(atPath: dir + "/new"))
+        #expect(ok.calls.runs.isEmpty)
+        // A sibling that is a directory (the failures file's name) is refused too.
+        try FileManager.default.createDirectory(atPath: dir + "/x_failures.jsonl", withIntermediateDirectories: true)
+        await #expect(throws: RolloutInputError.self) {
+            _ = try await RolloutCollector(endpoint: ok, configuration: .init(outputPath: dir + "/x.jsonl", overwrite: true))
+                .collect(freshRows: { input })
+        }
     }
 
     /// Connection errors are retried within the retry window, then recorded as `connection_error`.
@@ -177,7 +224,7 @@ private func lines(_ path: String) -> [JSONObject] {
         let failed = try await RolloutCollector(endpoint: down, configuration: .init(outputPath: dir + "/s.jsonl", retrySeconds: 0))
             .collect(freshRows: { input })
         #expect(failed.failed == 1 && down.calls.runs.count == 1)
-        #expect(lines(failed.files.failures).first?["_ng_failure_class"] == "connection_error")
+        #expect(lines(try #require(failed.files).failures).first?["_ng_failure_class"] == "connection_error")
     }
 
     /// The concurrency limit bounds the rollouts in flight.

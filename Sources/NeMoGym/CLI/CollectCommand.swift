@@ -16,7 +16,7 @@ public struct CollectCommand: GymCommand {
 
         Options:
           -i, --input IN.jsonl        task rows, one JSON object per line (required)
-          -o, --output OUT.jsonl      results file (required; its directory is created)
+          -o, --output OUT.jsonl      results file (required; a file, not a directory; its directory is created)
           --agent-url URL             the agent server to send rows to
           --head-server URL           a NeMo Gym head server that knows the agents by name
           -a, --agent NAME            agent_ref for rows that have none
@@ -24,6 +24,9 @@ public struct CollectCommand: GymCommand {
           --num-repeats K             rollouts per row (default 1), or a JSON map {"agent": K, "_default": K}
           --concurrency C             rollouts in flight at once (default: no limit)
           --resume                    continue a previous run: skip done rollouts, retry failed ones
+          --overwrite                 replace a previous run's OUT.jsonl, materialized inputs and metrics
+                                      (failures are appended to); without it or --resume, non-empty outputs
+                                      are refused
           --max-attempts N            attempts per rollout across resumes (default: $NEMO_GYM_MAX_ROLLOUT_ATTEMPTS or 3)
           --retry-seconds S           retry connection errors of one rollout for S seconds (default 60)
           --temperature T             override responses_create_params.temperature
@@ -55,6 +58,7 @@ public struct CollectCommand: GymCommand {
         .init(key: "num-repeats", names: ["--num-repeats"], takesValue: true),
         .init(key: "concurrency", names: ["--concurrency"], takesValue: true),
         .init(key: "resume", names: ["--resume"]),
+        .init(key: "overwrite", names: ["--overwrite"]),
         .init(key: "max-attempts", names: ["--max-attempts"], takesValue: true),
         .init(key: "retry-seconds", names: ["--retry-seconds"], takesValue: true),
         .init(key: "temperature", names: ["--temperature"], takesValue: true),
@@ -186,6 +190,14 @@ public struct CollectCommand: GymCommand {
         let concurrency = try parsed.int("concurrency", option: "--concurrency", minimum: 0)
         collector.concurrency = concurrency == 0 ? nil : concurrency
         collector.resume = parsed.flag("resume")
+        collector.overwrite = parsed.flag("overwrite")
+        if collector.resume && collector.overwrite { throw UsageError("give either --resume or --overwrite, not both") }
+        do {
+            try RolloutCollector.checkOutput(RolloutOutputFiles(output: output), resume: collector.resume,
+                                             overwrite: collector.overwrite)
+        } catch let error as RolloutInputError {
+            throw UsageError("-o/--output: \(error.message)")
+        }
         collector.disableAggregation = parsed.flag("disable-aggregation")
         if let seconds = try parsed.double("retry-seconds", option: "--retry-seconds") {
             guard seconds >= 0, seconds <= 1e9 else {
