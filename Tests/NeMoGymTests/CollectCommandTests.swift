@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import NeMoGym
 
@@ -130,5 +131,54 @@ import Testing
         let (console, help) = Console.capturing()
         _ = await GymCLI.main(["collect", "--help"], console: console)
         #expect(help.standardOutput.contains("--overwrite"))
+    }
+
+    /// Ctrl-C: the collection stops, one `interrupted:` line with the --resume hint, exit 130; the file has
+    /// only whole lines and `--resume` finishes the run.
+    @Test(.timeLimit(.minutes(1)))
+    func anInterruptStopsTheCollectionAndExits130() async throws {
+        let dir = try temporaryDirectory()
+        let input = TestPaths.fixture("rollouts/tasks.jsonl").path
+        let out = dir + "/o.jsonl"
+        let (agent, started) = RolloutCollectorTests.hangingAgent(answered: 1)
+        let interrupts = ManualInterrupts()
+        Task {
+            var waiting = started.makeAsyncIterator()
+            _ = await waiting.next()
+            interrupts.fire()
+        }
+        let (console, output) = Console.capturing()
+        let code = try await CollectCommand.run(["-i", input, "-o", out, "--agent-url", "u", "-a", "a", "--concurrency", "1"],
+                                                console: console, environment: [:], interrupts: interrupts) { _ in
+            InProcessAgentEndpoint(agent)
+        }
+        #expect(code == 130)
+        let lines = output.standardError.split(separator: "\n").filter { $0.hasPrefix("interrupted:") }
+        #expect(lines == ["interrupted: 1 of 4 rollouts written to \(out); run again with --resume to finish"])
+        #expect(!output.standardOutput.contains("Collected"))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
+        #expect(bytes.last == 0x0A && bytes.split(separator: 0x0A).count == 1)
+
+        let (working, _) = RolloutCollectorTests.hangingAgent(answered: .max)
+        let (resumed, resumedOutput) = await run(["-i", input, "-o", out, "--agent-url", "u", "-a", "a", "--resume"],
+                                                 endpoint: InProcessAgentEndpoint(working))
+        #expect(resumed == 0)
+        #expect(resumedOutput.standardOutput.contains("4 of 4 rollouts are done in total"))
+    }
+}
+
+/// An interrupt source a test fires by hand.
+private final class ManualInterrupts: InterruptSource {
+    private let handler = Mutex<(@Sendable () -> Void)?>(nil)
+    private let pending = Mutex(false)
+    func start(_ handler: @escaping @Sendable () -> Void) {
+        let fireNow = pending.withLock { $0 }
+        self.handler.withLock { $0 = handler }
+        if fireNow { handler() }
+    }
+    func stop() { handler.withLock { $0 = nil } }
+    func fire() {
+        pending.withLock { $0 = true }
+        handler.withLock { $0 }?()
     }
 }

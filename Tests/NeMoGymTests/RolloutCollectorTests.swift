@@ -207,6 +207,88 @@ private func lines(_ path: String) -> [JSONObject] {
         }
     }
 
+    /// An in-process agent whose verifier answers the first `answered` calls and hangs on the others until
+    /// cancelled; `started` yields once per hanging call.
+    static func hangingAgent(answered: Int) -> (SimpleAgent, AsyncStream<Void>) {
+        let (started, continuation) = AsyncStream.makeStream(of: Void.self)
+        let calls = Mutex(0)
+        let resources = InProcessResourcesClient(reward: { _ in
+            let n = calls.withLock { $0 += 1; return $0 }
+            if n > answered {
+                continuation.yield()
+                try await Task.sleep(for: .seconds(3_600))
+            }
+            return 1
+        })
+        let agent = SimpleAgent(configuration: .init(name: "a"),
+                                model: ScriptedModelClient(turns: [[.assistantMessage("done")]], repeatsLastStep: true),
+                                resources: resources)
+        return (agent, started)
+    }
+
+    /// Issue 9 (cancellation): cancelling the collecting task stops the rollouts in flight; the results file
+    /// holds only complete lines, no failure is recorded for the cancelled rollouts, and a resume finishes.
+    @Test(.timeLimit(.minutes(1)))
+    func cancellingTheCollectionStopsInFlightRolloutsAndLeavesValidFiles() async throws {
+        let dir = try temporaryDirectory()
+        let out = dir + "/r.jsonl"
+        let input = try rows(tasks: 6, repeats: 1)
+        let (agent, started) = Self.hangingAgent(answered: 2)
+        let collector = RolloutCollector(endpoint: InProcessAgentEndpoint(agent), configuration: .init(outputPath: out, concurrency: 1))
+        let task = Task { try await collector.collect(freshRows: { input }) }
+        var waiting = started.makeAsyncIterator()
+        _ = await waiting.next()
+        task.cancel()
+        let result = await task.result
+        #expect(throws: CancellationError.self) { try result.get() }
+
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
+        #expect(bytes.isEmpty || bytes.last == 0x0A)
+        let written = lines(out)
+        #expect(written.count == 2)
+        #expect(written.count == bytes.split(separator: 0x0A).count)
+        #expect(!FileManager.default.fileExists(atPath: RolloutOutputFiles(output: out).failures)
+            || lines(RolloutOutputFiles(output: out).failures).isEmpty)
+
+        let (working, _) = Self.hangingAgent(answered: .max)
+        let resumed = try await RolloutCollector(endpoint: InProcessAgentEndpoint(working),
+                                                 configuration: .init(outputPath: out, resume: true))
+            .collect(freshRows: { [] })
+        #expect(resumed.plan.resumed && resumed.dispatched == 4 && resumed.succeeded == 4)
+        #expect(Set(lines(out).compactMap { RolloutKey(of: $0) }).count == 6)
+        #expect(lines(out).count == 6)
+    }
+
+    /// Issue 10 item 6: without an output path the collection touches no file; the outcomes and the summary
+    /// are the results.
+    @Test func collectsInMemoryWithoutFiles() async throws {
+        let input = try rows(tasks: 4, repeats: 2)
+        let endpoint = ScriptedEndpoint { row in
+            if row["id"]?.int == 3 { throw RolloutFailure(code: .http(500), detail: "boom") }
+            return success(row)
+        }
+        let collector = RolloutCollector(endpoint: endpoint, configuration: .init(concurrency: 3))
+        #expect(collector.files == nil)
+        let summary = try await collector.collect(freshRows: { input })
+        #expect(summary.files == nil)
+        #expect(summary.succeeded == 6 && summary.failed == 2)
+        #expect(summary.results.count == 6)
+        #expect(summary.aggregates.first?.metrics.agentMetrics["mean/reward"]?.double == 1)
+
+        let plan = try collector.plan(freshRows: { input })
+        #expect(plan.pendingRows.count == 8 && !plan.resumed)
+        var rewards: [Double] = []
+        var failures = 0
+        for try await outcome in collector.outcomes(for: plan) {
+            if let reward = outcome.reward { rewards.append(reward) }
+            if case .failed = outcome.disposition { failures += 1 }
+        }
+        #expect(rewards.count == 6 && failures == 2)
+        // resume and overwrite mean nothing without files.
+        let again = try await RolloutCollector(endpoint: endpoint, configuration: .init(resume: true)).collect(freshRows: { input })
+        #expect(again.dispatched == 8 && !again.plan.resumed)
+    }
+
     /// Connection errors are retried within the retry window, then recorded as `connection_error`.
     @Test func retriesConnectionErrors() async throws {
         let dir = try temporaryDirectory()
