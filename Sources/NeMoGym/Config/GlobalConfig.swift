@@ -36,7 +36,7 @@ public struct GlobalConfig: Sendable, Hashable {
         for file in files {
             let value = try YAMLReader.parseFile(atPath: file)
             guard case .object(let object) = value else {
-                throw ConfigError(.invalidStructure, "the config file '\(file)' holds a \(value.kindName); a config "
+                throw ConfigError(.invalidStructure, "the config file '\(file)' holds \(value.kindNameWithArticle); a config "
                                       + "file must be a mapping of keys to values")
             }
             merged = merge(merged, object)
@@ -52,7 +52,7 @@ public struct GlobalConfig: Sendable, Hashable {
         }
         let parsed = try value ?? YAMLReader.parse(text, source: source)
         guard case .object(let object) = parsed else {
-            throw ConfigError(.invalidStructure, "\(source) holds a \(parsed.kindName); a config must be a mapping")
+            throw ConfigError(.invalidStructure, "\(source) holds \(parsed.kindNameWithArticle); a config must be a mapping")
         }
         return GlobalConfig(object)
     }
