@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import NeMoGym
 
-/// `gym list agents` / `gym search agents` output (ports of NeMo Gym's `test_cli_agents.py` and D9).
+/// `swift-gym list agents` / `swift-gym search agents` output (ports of NeMo Gym's `test_cli_agents.py` and D9).
 @Suite struct AgentListingTests {
     static let tree = TestPaths.fixture("registry/tree").path
     static let empty = TestPaths.fixture("registry/empty").path
@@ -99,6 +99,6 @@ import Testing
         #expect(await GymCLI.main(["search", "agents"], console: console) == 2)
         #expect(await GymCLI.main(["list", "agents", "a", "b"], console: console) == 2)
         #expect(await GymCLI.main(["list", "agents", "--help"], console: console) == 0)
-        #expect(output.standardOutput.contains("USAGE: gym list agents [NAME] [--json] [--search-dir DIR]..."))
+        #expect(output.standardOutput.contains("USAGE: swift-gym list agents [NAME] [--json] [--search-dir DIR]..."))
     }
 }

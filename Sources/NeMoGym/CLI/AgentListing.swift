@@ -1,6 +1,6 @@
 import Foundation
 
-/// What `gym list agents` and `gym search agents` print: the agents table, its JSON form, the inspect view
+/// What `swift-gym list agents` and `swift-gym search agents` print: the agents table, its JSON form, the inspect view
 /// of one agent, and the fuzzy query matching (D9).
 public struct AgentListing: Sendable {
     /// The agents to show, in discovery order.
@@ -67,7 +67,7 @@ public struct AgentListing: Sendable {
         return ([title] + table.lines()).joined(separator: "\n")
     }
 
-    /// The inspect view of one agent (`gym list agents NAME`).
+    /// The inspect view of one agent (`swift-gym list agents NAME`).
     public static func inspectText(_ agent: AgentEntry) -> String {
         var lines = ["The \(agent.name) agent"]
         if let description = agent.description { lines += ["", description] }
@@ -99,7 +99,7 @@ public struct AgentListing: Sendable {
 
     // MARK: - Commands
 
-    /// Runs `gym list agents` / `gym search agents` with explicit inputs (the commands pass the process's).
+    /// Runs `swift-gym list agents` / `swift-gym search agents` with explicit inputs (the commands pass the process's).
     public static func run(name: String?, query: String?, json: Bool, searchDirs: [String],
                            environment: [String: String], currentDirectory: String, console: Console) -> Int32 {
         let all = discover(searchDirs: searchDirs, environment: environment, currentDirectory: currentDirectory)

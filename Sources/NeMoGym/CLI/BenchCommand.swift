@@ -1,14 +1,14 @@
 import Foundation
 
-/// `gym bench`: measures the agent's own overhead per rollout over loopback fakes.
+/// `swift-gym bench`: measures the agent's own overhead per rollout over loopback fakes.
 public enum BenchCommand: GymCommand {
     public static let path = ["bench"]
     public static let summary = "Measure agent CPU, latency and memory per rollout against loopback fakes"
     public static let usage = """
-    USAGE: gym bench [--workload single|long|wide] [--rollouts N] [--concurrency C] [--json]
+    USAGE: swift-gym bench [--workload single|long|wide] [--rollouts N] [--concurrency C] [--json]
 
     Starts a scripted model server and a resources server in a child process, serves a SimpleAgent with
-    'gym serve' in another, and drives N POST /run calls at concurrency C over keep-alive connections.
+    'swift-gym serve' in another, and drives N POST /run calls at concurrency C over keep-alive connections.
     Reports rollouts/s, p50/p99 latency, the agent process's CPU per rollout and peak RSS, and the bytes
     the agent decoded and encoded per rollout. Build with 'swift build -c release' for real numbers.
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `gym collect`: collects rollouts from a running agent into JSONL files (`DECISIONS.md` D9).
+/// `swift-gym collect`: collects rollouts from a running agent into JSONL files (`DECISIONS.md` D9).
 ///
 /// Exit codes: 0 when every rollout succeeded, 3 when some failed (the summary says how many), 1 for an
 /// input, config or connection problem before dispatch, 2 for a usage error.
@@ -8,7 +8,7 @@ public struct CollectCommand: GymCommand {
     public static let path = ["collect"]
     public static let summary = "Collect rollouts from a running agent into JSONL files"
     public static let usage = """
-        USAGE: gym collect -i IN.jsonl -o OUT.jsonl (--agent-url URL | --head-server URL) [options]
+        USAGE: swift-gym collect -i IN.jsonl -o OUT.jsonl (--agent-url URL | --head-server URL) [options]
 
         Sends every task row to the agent's /run, writes successes to OUT.jsonl, failures to
         OUT_failures.jsonl, the dispatched rows to OUT_materialized_inputs.jsonl and the metrics to
@@ -207,7 +207,7 @@ public struct CollectCommand: GymCommand {
     }
 }
 
-/// `gym collect` could not be set up (for example, no way to reach the agent).
+/// `swift-gym collect` could not be set up (for example, no way to reach the agent).
 struct CollectSetupError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }

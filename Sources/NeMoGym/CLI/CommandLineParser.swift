@@ -1,4 +1,4 @@
-/// A small command-line parser for the `gym` executables: long and short options, `--name=value`,
+/// A small command-line parser for the `swift-gym` executables: long and short options, `--name=value`,
 /// repeated options, positionals and `--`.
 ///
 /// ```swift
@@ -126,7 +126,7 @@ public struct ParsedArguments: Sendable {
     }
 }
 
-/// The command line was used wrongly: `gym` prints the message and the usage to stderr and exits 2.
+/// The command line was used wrongly: `swift-gym` prints the message and the usage to stderr and exits 2.
 public struct UsageError: Error, Sendable, CustomStringConvertible {
     /// What was wrong, as one line.
     public var message: String

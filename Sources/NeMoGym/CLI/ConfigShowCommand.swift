@@ -1,11 +1,11 @@
 import Foundation
 
-/// `gym config show [--json] [--resolve] CONFIG.yaml...`: the merged config of the files.
+/// `swift-gym config show [--json] [--resolve] CONFIG.yaml...`: the merged config of the files.
 public struct ConfigShowCommand: GymCommand {
     public static let path = ["config", "show"]
     public static let summary = "Print the merged config of YAML files"
     public static let usage = """
-        USAGE: gym config show [--json] [--resolve] CONFIG.yaml...
+        USAGE: swift-gym config show [--json] [--resolve] CONFIG.yaml...
 
         Merges the files in order (later files win; mappings merge key by key) and prints the result as
         block-style YAML, or as one JSON document with --json. Key order is kept.

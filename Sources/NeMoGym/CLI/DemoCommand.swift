@@ -1,4 +1,4 @@
-/// `gym demo`: a complete rollout collection, offline and in one process (`DECISIONS.md` D9).
+/// `swift-gym demo`: a complete rollout collection, offline and in one process (`DECISIONS.md` D9).
 ///
 /// A ``SimpleAgent`` runs the ``DemoEnvironment`` tasks with the ``DemoPolicyModel`` through
 /// ``RolloutCollector``; no sockets are opened, so it works with networking disabled and from any
@@ -7,7 +7,7 @@ public struct DemoCommand: GymCommand {
     public static let path = ["demo"]
     public static let summary = "Run an offline rollout collection with a built-in environment and policy"
     public static let usage = """
-        USAGE: gym demo [--output PATH]
+        USAGE: swift-gym demo [--output PATH]
 
         Runs \(DemoEnvironment.questions.count) built-in tasks \(repeats) times each through SimpleAgent with a scripted policy
         and an in-process resources server (no network), prints per-task rewards and aggregate metrics,

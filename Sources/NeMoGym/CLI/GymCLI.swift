@@ -1,10 +1,10 @@
-/// The `gym` command-line tool: finds the subcommand and maps errors to exit codes.
+/// The `swift-gym` command-line tool: finds the subcommand and maps errors to exit codes.
 ///
-/// `gym --help` and `gym <command> --help` print usage to stdout and exit 0; a usage error prints one
+/// `swift-gym --help` and `swift-gym <command> --help` print usage to stdout and exit 0; a usage error prints one
 /// line plus the usage to stderr and exits 2; any other failure prints one `error: ` line to stderr and
 /// exits 1.
 public enum GymCLI {
-    /// Every subcommand, in the order `gym --help` lists them.
+    /// Every subcommand, in the order `swift-gym --help` lists them.
     public static let commands: [any GymCommand.Type] = [
         DemoCommand.self,
         CollectCommand.self,
@@ -17,17 +17,17 @@ public enum GymCLI {
 
     /// The top-level usage text.
     public static var usage: String {
-        var text = "USAGE: gym <command> [options]\n\nCommands:\n"
+        var text = "USAGE: swift-gym <command> [options]\n\nCommands:\n"
         let width = commands.map { $0.path.joined(separator: " ").count }.max() ?? 0
         for command in commands {
             let name = command.path.joined(separator: " ")
             text += "  " + name + String(repeating: " ", count: width - name.count + 2) + command.summary + "\n"
         }
-        text += "\nRun 'gym <command> --help' for a command's options."
+        text += "\nRun 'swift-gym <command> --help' for a command's options."
         return text
     }
 
-    /// Runs `gym` with `arguments` (without the program name) and returns the exit code.
+    /// Runs `swift-gym` with `arguments` (without the program name) and returns the exit code.
     public static func main(_ arguments: [String], console: Console = .standard) async -> Int32 {
         if arguments.isEmpty || arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
             if arguments.isEmpty {

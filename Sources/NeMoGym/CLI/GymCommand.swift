@@ -1,12 +1,12 @@
-/// One `gym` subcommand, such as `gym demo` or `gym list agents`.
+/// One `swift-gym` subcommand, such as `swift-gym demo` or `swift-gym list agents`.
 ///
 /// A command parses its own arguments and returns an exit code: 0 on success, 1 after printing an
-/// `error: ` line, 2 for a usage error (``GymCLI`` prints those), 3 when `gym collect` finished with failed
+/// `error: ` line, 2 for a usage error (``GymCLI`` prints those), 3 when `swift-gym collect` finished with failed
 /// rollouts.
 public protocol GymCommand: Sendable {
     /// The words that select the command, e.g. `["list", "agents"]`.
     static var path: [String] { get }
-    /// One line for `gym --help`.
+    /// One line for `swift-gym --help`.
     static var summary: String { get }
     /// The full usage text printed by `--help`.
     static var usage: String { get }

@@ -1,11 +1,11 @@
 import Foundation
 
-/// `gym list agents [NAME] [--json] [--search-dir DIR]...`: the agents of the search roots, or one agent.
+/// `swift-gym list agents [NAME] [--json] [--search-dir DIR]...`: the agents of the search roots, or one agent.
 public struct ListAgentsCommand: GymCommand {
     public static let path = ["list", "agents"]
     public static let summary = "List the agents of NeMo Gym checkouts, or show one"
     public static let usage = """
-        USAGE: gym list agents [NAME] [--json] [--search-dir DIR]...
+        USAGE: swift-gym list agents [NAME] [--json] [--search-dir DIR]...
 
         Lists every agent (responses_api_agents/<name>/ with an app.py or an agent config) of the search
         roots: each --search-dir in order, then NEMO_GYM_EXTRA_ROOTS (':'-separated), then the current

@@ -1,16 +1,16 @@
 import Foundation
 
-/// `gym search agents QUERY [--json] [--search-dir DIR]...`: the agents whose name, description or variant
+/// `swift-gym search agents QUERY [--json] [--search-dir DIR]...`: the agents whose name, description or variant
 /// names match QUERY.
 public struct SearchAgentsCommand: GymCommand {
     public static let path = ["search", "agents"]
     public static let summary = "Search agents by name, description or variant"
     public static let usage = """
-        USAGE: gym search agents QUERY [--json] [--search-dir DIR]...
+        USAGE: swift-gym search agents QUERY [--json] [--search-dir DIR]...
 
         Lists the agents whose name, description or a variant name contains QUERY (any case) or is close to
         it (difflib similarity >= 0.70 to the whole field or to one of its '_', '-' or space separated words).
-        Roots as for 'gym list agents'.
+        Roots as for 'swift-gym list agents'.
 
         OPTIONS:
           QUERY                What to look for.

@@ -1,12 +1,12 @@
 import Foundation
 
-/// `gym serve`: serves a `SimpleAgent` with NeMo Gym's agent routes, configured as NeMo Gym configures
+/// `swift-gym serve`: serves a `SimpleAgent` with NeMo Gym's agent routes, configured as NeMo Gym configures
 /// its child servers.
 public enum ServeCommand: GymCommand {
     public static let path = ["serve"]
     public static let summary = "Serve an agent over HTTP from a NeMo Gym config"
     public static let usage = """
-    USAGE: gym serve [--agent NAME] [CONFIG.yaml...] [--log-level info|debug]
+    USAGE: swift-gym serve [--agent NAME] [CONFIG.yaml...] [--log-level info|debug]
 
     With no CONFIG, reads the whole config from NEMO_GYM_CONFIG_DICT (YAML or JSON text) and serves the
     instance named by NEMO_GYM_CONFIG_PATH, as a NeMo Gym launcher starts its child servers. With CONFIG
@@ -30,7 +30,7 @@ public enum ServeCommand: GymCommand {
         try await run(arguments, console: console, environment: ProcessInfo.processInfo.environment)
     }
 
-    /// `gym serve` with an explicit environment (what `NEMO_GYM_CONFIG_DICT`, `NEMO_GYM_CONFIG_PATH` and
+    /// `swift-gym serve` with an explicit environment (what `NEMO_GYM_CONFIG_DICT`, `NEMO_GYM_CONFIG_PATH` and
     /// `${oc.env:...}` interpolations read): builds the server, starts it, prints the listening line and
     /// serves until `SIGINT` or `SIGTERM`.
     static func run(_ arguments: [String], console: Console, environment: [String: String]) async throws -> Int32 {
@@ -42,7 +42,7 @@ public enum ServeCommand: GymCommand {
         return 0
     }
 
-    /// What `gym serve` serves: the deployment read from the config and its (not yet started) server.
+    /// What `swift-gym serve` serves: the deployment read from the config and its (not yet started) server.
     struct Serving: Sendable {
         /// The agent instance, its settings and where its model and resources servers are.
         let deployment: AgentDeployment

@@ -206,7 +206,7 @@ public struct GlobalConfig: Sendable, Hashable {
 
     // MARK: - Text
 
-    /// The config as block-style YAML (what `gym config show` prints and NeMo Gym passes to children).
+    /// The config as block-style YAML (what `swift-gym config show` prints and NeMo Gym passes to children).
     public func yamlText() -> String {
         YAMLWriter().string(.object(values))
     }

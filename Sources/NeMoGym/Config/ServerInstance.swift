@@ -47,7 +47,7 @@ public struct ServerInstance: Sendable, Hashable {
     public func baseURL() throws -> String {
         guard let port else {
             throw ConfigError(.missingPort, "server instance '\(name)' has no port: set 'port:' in the block "
-                                  + "'\(blockPath)' (gym does not pick ports)")
+                                  + "'\(blockPath)' (swift-gym does not pick ports)")
         }
         let shownHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         return "http://\(shownHost):\(port)"
