@@ -180,7 +180,7 @@ struct ServeCommandTests {
             let (code, out, err) = await Self.gym(arguments)
             #expect(code == 2)
             #expect(out.isEmpty)
-            #expect(err.contains("USAGE: swift-gym serve"))
+            #expect(err.hasSuffix("\nsee 'swift-gym serve --help'\n") && !err.contains("USAGE"))
         }
     }
 

@@ -18,15 +18,17 @@ public enum BenchCommand: GymCommand {
       --concurrency C   concurrent /run calls (default: 64)
       --json            print one JSON object
       -h, --help        show this help
+
+    \(HelpText.exitCodes(success: "every measured rollout succeeded", failure: "some rollouts failed, or the fakes or the agent did not start"))
     """
 
     static let parser = CommandLineParser(options: [
         .init(key: "workload", names: ["--workload"], takesValue: true),
         .init(key: "rollouts", names: ["--rollouts"], takesValue: true),
         .init(key: "concurrency", names: ["--concurrency"], takesValue: true),
-        .init(key: "warmup", names: ["--warmup"], takesValue: true),
+        .init(key: "warmup", names: ["--warmup"], takesValue: true, hidden: true),
         .init(key: "json", names: ["--json"]),
-        .init(key: "serve-fakes", names: ["--serve-fakes"]),
+        .init(key: "serve-fakes", names: ["--serve-fakes"], hidden: true),
     ])
 
     public static func run(_ arguments: [String], console: Console) async throws -> Int32 {

@@ -14,7 +14,7 @@ public struct CollectCommand: GymCommand {
         OUT_failures.jsonl, the dispatched rows to OUT_materialized_inputs.jsonl and the metrics to
         OUT_aggregate_metrics.json.
 
-        Options:
+        OPTIONS:
           -i, --input IN.jsonl        task rows, one JSON object per line (required)
           -o, --output OUT.jsonl      results file (required; its directory is created)
           --agent-url URL             the agent server to send rows to
@@ -31,6 +31,10 @@ public struct CollectCommand: GymCommand {
           --max-output-tokens M       override responses_create_params.max_output_tokens
           --disable-aggregation       skip /aggregate_metrics
           -h, --help                  show this help
+
+        \(HelpText.exitCodes(success: "every rollout succeeded",
+                             failure: "input, config or connection error before any rollout was sent",
+                             extra: [(3, "some rollouts did not succeed (the summary says how many; --resume retries them)")]))
         """
 
     /// The parsed options of one invocation.
@@ -101,6 +105,7 @@ public struct CollectCommand: GymCommand {
         if resumes { try http?.checkAgentsKnown(plan.pendingRows.compactMap { $0["agent_ref"]?["name"]?.string }) }
         for note in plan.notes { console.printError(note) }
         let progress = RolloutProgress(total: plan.pendingRows.count, console: console)
+        progress.start()
         var succeeded = 0, failed = 0, notPersisted = 0
         var results = plan.previousResults
         for try await outcome in collector.outcomes(for: plan) {

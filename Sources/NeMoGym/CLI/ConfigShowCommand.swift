@@ -10,17 +10,22 @@ public struct ConfigShowCommand: GymCommand {
         Merges the files in order (later files win; mappings merge key by key) and prints the result as
         block-style YAML, or as one JSON document with --json. Key order is kept.
 
+        ARGUMENTS:
+          CONFIG.yaml   config files, merged in order
+
         OPTIONS:
-          --json        Print JSON instead of YAML.
-          --resolve     Resolve ${...} interpolations (${a.b}, ${oc.env:VAR,default}, ${oc.select:key,default})
-                        and fail listing every ??? value left unset.
-          -h, --help    Show this help.
+          --json        print JSON instead of YAML
+          --resolve     resolve ${...} interpolations (${a.b}, ${oc.env:VAR,default}, ${oc.select:key,default})
+                        and fail listing every ??? value left unset
+          -h, --help    show this help
+
+        \(HelpText.exitCodes(success: "printed", failure: "a file cannot be read or parsed, or --resolve failed (every ??? left is listed)"))
         """
 
     static let parser = CommandLineParser(options: [
         .init(key: "json", names: ["--json"]),
         .init(key: "resolve", names: ["--resolve"]),
-        .init(key: "benchmark", names: ["--benchmark-parse"], takesValue: true),  // hidden: timing loop
+        .init(key: "benchmark", names: ["--benchmark-parse"], takesValue: true, hidden: true),  // timing loop
     ])
 
     public static func run(_ arguments: [String], console: Console) async throws -> Int32 {

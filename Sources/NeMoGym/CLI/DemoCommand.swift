@@ -13,9 +13,11 @@ public struct DemoCommand: GymCommand {
         and an in-process resources server (no network), prints per-task rewards and aggregate metrics,
         and writes the rollouts as JSONL.
 
-        Options:
+        OPTIONS:
           -o, --output PATH   where to write the rollouts (default ./gym-demo-rollouts.jsonl)
           -h, --help          show this help
+
+        \(HelpText.exitCodes(success: "every rollout succeeded", extra: [(3, "some rollouts failed (the output names the failures file)")]))
         """
 
     /// Rollouts per task.

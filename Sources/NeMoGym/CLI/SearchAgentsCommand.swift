@@ -12,11 +12,15 @@ public struct SearchAgentsCommand: GymCommand {
         it (difflib similarity >= 0.70 to the whole field or to one of its '_', '-' or space separated words).
         Roots as for 'swift-gym list agents'.
 
+        ARGUMENTS:
+          QUERY                what to look for
+
         OPTIONS:
-          QUERY                What to look for.
-          --json               Print JSON (one line) instead of a table.
-          --search-dir DIR     Also search DIR, before the other roots (repeatable).
-          -h, --help           Show this help.
+          --json               print JSON (one line) instead of a table
+          --search-dir DIR     also search DIR, before the other roots (repeatable)
+          -h, --help           show this help
+
+        \(HelpText.exitCodes(success: "listed (also when nothing matched)"))
         """
 
     public static func run(_ arguments: [String], console: Console) async throws -> Int32 {

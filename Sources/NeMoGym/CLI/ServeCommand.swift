@@ -15,10 +15,15 @@ public enum ServeCommand: GymCommand {
     resolve to those instances. Prints 'listening on http://HOST:PORT' when ready; SIGINT/SIGTERM stop
     accepting, finish in-flight requests for up to 5 s and exit 0.
 
+    ARGUMENTS:
+      CONFIG.yaml           config files, merged in order
+
     OPTIONS:
       --agent NAME          the agent instance (the config's top-level key)
       --log-level LEVEL     info (default) or debug (one line per request on stderr)
       -h, --help            show this help
+
+    \(HelpText.exitCodes(success: "stopped by SIGINT or SIGTERM", failure: "config error, or the port cannot be bound"))
     """
 
     static let parser = CommandLineParser(options: [
