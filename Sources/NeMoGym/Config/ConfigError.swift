@@ -6,7 +6,7 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String {
             case fileNotFound, missingValues, interpolation, serverRefNotFound, unknownInstance, missingPort
-            case missingEnvironment, invalidStructure
+            case missingEnvironment, invalidStructure, invalidOverride
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -27,6 +27,8 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let missingEnvironment = Code(.missingEnvironment)
         /// The config does not have the expected shape (for example a server block that is not a mapping).
         public static let invalidStructure = Code(.invalidStructure)
+        /// A command-line override (`key=value`, `+key=value`, `++key=value`) is malformed or cannot apply.
+        public static let invalidOverride = Code(.invalidOverride)
 
         /// The kind's name.
         public var description: String { kind.rawValue }
