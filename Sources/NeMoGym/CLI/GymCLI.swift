@@ -16,6 +16,7 @@ public enum GymCLI {
         SearchAgentsCommand.self,
         ConfigShowCommand.self,
         ServeCommand.self,
+        NeMoGymAgentDirCommand.self,
         BenchCommand.self,
     ]
 
