@@ -29,7 +29,7 @@ import Testing
         #expect(error.missingPaths == ["policy_base_url", "policy_api_key"])
         #expect(error.message.hasPrefix("2 required config value(s) are unset"))
         #expect(error.message.contains("  - policy_api_key"))
-        #expect(error.message.contains("  ++policy_base_url=<value>"))
+        #expect(error.message.contains("  ++policy_base_url=VALUE ++policy_api_key=VALUE"))
     }
 
     @Test func missingPathsIncludeListIndices() {

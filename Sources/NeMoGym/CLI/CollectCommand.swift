@@ -7,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-/// `gym collect`: collects rollouts from a running agent into JSONL files (`DECISIONS.md` D9).
+/// `swift-gym collect`: collects rollouts from a running agent into JSONL files (`DECISIONS.md` D9).
 ///
 /// Exit codes: 0 when every rollout succeeded, 3 when some failed (the summary says how many), 1 for an
 /// input, config or connection problem before dispatch, 2 for a usage error, 130 when interrupted (Ctrl-C):
@@ -16,13 +16,13 @@ public struct CollectCommand: GymCommand {
     public static let path = ["collect"]
     public static let summary = "Collect rollouts from a running agent into JSONL files"
     public static let usage = """
-        USAGE: gym collect -i IN.jsonl -o OUT.jsonl (--agent-url URL | --head-server URL) [options]
+        USAGE: swift-gym collect -i IN.jsonl -o OUT.jsonl (--agent-url URL | --head-server URL) [options]
 
         Sends every task row to the agent's /run, writes successes to OUT.jsonl, failures to
         OUT_failures.jsonl, the dispatched rows to OUT_materialized_inputs.jsonl and the metrics to
         OUT_aggregate_metrics.json.
 
-        Options:
+        OPTIONS:
           -i, --input IN.jsonl        task rows, one JSON object per line (required)
           -o, --output OUT.jsonl      results file (required; a file, not a directory; its directory is created)
           --agent-url URL             the agent server to send rows to
@@ -45,6 +45,10 @@ public struct CollectCommand: GymCommand {
 
         Ctrl-C stops the rollouts in flight and exits 130; what was written stays valid, and the same
         command with --resume finishes the run.
+
+        \(HelpText.exitCodes(success: "every rollout succeeded",
+                             failure: "input, config or connection error before any rollout was sent",
+                             extra: [(3, "some rollouts did not succeed (the summary says how many; --resume retries them)")]))
         """
 
     /// The parsed options of one invocation.
@@ -118,6 +122,7 @@ public struct CollectCommand: GymCommand {
         if resumes { try http?.checkAgentsKnown(plan.pendingRows.compactMap { $0["agent_ref"]?["name"]?.string }) }
         for note in plan.notes { console.printError(note) }
         let progress = RolloutProgress(total: plan.pendingRows.count, console: console)
+        progress.start()
         let tally = Mutex(Tally(results: plan.previousResults))
         let collecting = Task {
             try await collector.run(plan) { outcome in
@@ -307,7 +312,7 @@ final class InterruptSignal: InterruptSource, @unchecked Sendable {
     }
 }
 
-/// `gym collect` could not be set up (for example, no way to reach the agent).
+/// `swift-gym collect` could not be set up (for example, no way to reach the agent).
 struct CollectSetupError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }

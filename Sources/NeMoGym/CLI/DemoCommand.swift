@@ -1,6 +1,6 @@
 import Foundation
 
-/// `gym demo`: a complete rollout collection, offline and in one process (`DECISIONS.md` D9).
+/// `swift-gym demo`: a complete rollout collection, offline and in one process (`DECISIONS.md` D9).
 ///
 /// A ``SimpleAgent`` runs the ``DemoEnvironment`` tasks with the ``DemoPolicyModel`` through
 /// ``RolloutCollector``; no sockets are opened, so it works with networking disabled and from any
@@ -9,17 +9,19 @@ public struct DemoCommand: GymCommand {
     public static let path = ["demo"]
     public static let summary = "Run an offline rollout collection with a built-in environment and policy"
     public static let usage = """
-        USAGE: gym demo [--output PATH] [--overwrite]
+        USAGE: swift-gym demo [--output PATH] [--overwrite]
 
         Runs \(DemoEnvironment.questions.count) built-in tasks \(repeats) times each through SimpleAgent with a scripted policy
         and an in-process resources server (no network), prints per-task rewards and aggregate metrics,
         and writes the rollouts as JSONL: PATH, PATH_materialized_inputs.jsonl, PATH_aggregate_metrics.json
         and, when a rollout fails, PATH_failures.jsonl (PATH without its extension).
 
-        Options:
+        OPTIONS:
           -o, --output PATH   the rollouts file (default ./gym-demo-rollouts.jsonl); must not be a directory
           --overwrite         replace the files of a previous demo run at PATH (refused without it)
           -h, --help          show this help
+
+        \(HelpText.exitCodes(success: "every rollout succeeded", extra: [(3, "some rollouts failed (the output names the failures file)")]))
         """
 
     /// Rollouts per task.

@@ -60,7 +60,7 @@ public struct ServerInstance: Sendable, Hashable {
                                       + "'\(blockPath)', which \(what): expected an integer from 1 to 65535")
             }
             throw ConfigError(.missingPort, "server instance '\(name)' has no port: set 'port:' in the block "
-                                  + "'\(blockPath)' (gym does not pick ports)")
+                                  + "'\(blockPath)' (swift-gym does not pick ports)")
         }
         let shownHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         return "http://\(shownHost):\(port)"
