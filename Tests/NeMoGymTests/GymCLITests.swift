@@ -67,6 +67,7 @@ import Testing
         #expect(help.code == 0 && help.out == CollectCommand.usage + "\n")
         #expect(await Self.run(["help", "colect"]).err.hasPrefix("unknown command 'colect'. Did you mean 'collect'?"))
         #expect(await Self.run([]).code == 2)
+        #expect(await Self.run(["help", "--help"]).out == GymCLI.usage + "\n")
     }
 
     @Test func everyCommandsHelpHasTheSameSectionsAndListsItsExitCodes() {
@@ -91,5 +92,6 @@ import Testing
         }
         #expect(CollectCommand.usage.contains("\n  3  "))
         #expect(GymCLI.usage.contains("USAGE: swift-gym <command>"))
+        #expect(GymCLI.usage.contains("\nEXIT CODES:\n  0  success\n"))
     }
 }

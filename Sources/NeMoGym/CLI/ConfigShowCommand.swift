@@ -4,7 +4,7 @@ import Foundation
 /// with Hydra-style overrides (`key=value`, `+key=value`, `++key=value`) applied after them.
 public struct ConfigShowCommand: GymCommand {
     public static let path = ["config", "show"]
-    public static let summary = "Print the merged config of YAML files"
+    public static let summary = "Print the merged config of YAML files and ++key=value overrides"
     public static let usage = """
         USAGE: swift-gym config show [--json] [--resolve] CONFIG.yaml... [OVERRIDE...]
 

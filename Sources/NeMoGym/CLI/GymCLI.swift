@@ -34,6 +34,12 @@ public enum GymCLI {
               --version     print '\(name) \(NeMoGymVersion.current)'
               -h, --help    show this help
 
+            EXIT CODES:
+              0  success
+              1  error: one 'error: ' line on stderr
+              2  usage error: one line and 'see \(name) <command> --help' on stderr
+              3  collect or demo: some rollouts did not succeed
+
             Run '\(name) <command> --help' (or '\(name) help <command>') for a command's options and exit codes.
             """
         return text
@@ -58,7 +64,7 @@ public enum GymCLI {
             return 0
         case "help":
             let topic = Array(arguments.dropFirst())
-            if topic.isEmpty {
+            if topic.isEmpty || topic.first?.hasPrefix("-") == true {
                 console.print(usage)
                 return 0
             }
