@@ -12,15 +12,19 @@ public enum ServeCommand: GymCommand {
     instance named by NEMO_GYM_CONFIG_PATH, as a NeMo Gym launcher starts its child servers. With CONFIG
     files, merges them (later files win) and serves the agent instance --agent (optional when there is
     exactly one). Host and port come from the instance's block; model_server and resources_server refs
-    resolve to those instances. Prints 'listening on http://HOST:PORT' when ready; SIGINT/SIGTERM stop
-    accepting, finish in-flight requests for up to 5 s and exit 0.
+    resolve to those instances. The block's implementation key picks the agent: simple_agent and
+    swift_simple_agent are SimpleAgent. Prints 'listening on http://HOST:PORT' when ready; SIGINT/SIGTERM
+    stop accepting, finish in-flight requests for up to 5 s and exit 0. Log lines go to stderr, prefixed
+    with the instance name.
 
     ARGUMENTS:
       CONFIG.yaml           config files, merged in order
+      key=value             Hydra-style overrides applied after the files (+key=value adds a key,
+                            ++key=value adds or replaces one)
 
     OPTIONS:
       --agent NAME          the agent instance (the config's top-level key)
-      --log-level LEVEL     debug, info (default), warning or error; also NEMO_GYM_SWIFT_LOG_LEVEL.
+      --log-level LEVEL     debug, info (default), warning or error (or NEMO_GYM_SWIFT_LOG_LEVEL);
                             info: one line per failed request; debug: one line per request
       -h, --help            show this help
 
@@ -68,7 +72,7 @@ public enum ServeCommand: GymCommand {
             throw UsageError("--agent needs CONFIG files (without them, NEMO_GYM_CONFIG_PATH names the instance)")
         }
         for argument in parsed.positionals {
-            if argument.contains("=") && !argument.hasSuffix(".yaml") && !argument.hasSuffix(".yml") {
+            if ConfigOverride.looksLikeOverride(argument) {
                 options.overrides.append(argument)
             } else {
                 options.configFiles.append(argument)
