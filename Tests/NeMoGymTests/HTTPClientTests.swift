@@ -277,6 +277,36 @@ struct HTTPClientTests {
         await server.shutdown()
     }
 
+    @Test func refusesAHugeDeclaredBodyWithoutAllocatingIt() async throws {
+        let server = try ScriptedServer { socket, _ in
+            while socket.blockingReadRequest() != nil {
+                socket.blockingWrite("HTTP/1.1 200 OK\r\nContent-Length: 100000000000\r\n\r\nabc")
+            }
+        }
+        let url = "http://127.0.0.1:\(server.port)/big"
+        let error = await #expect(throws: HTTPClientError.self) { try await HTTPClient().send(HTTPClientRequest(url: url)) }
+        #expect(error?.code == .responseTooLarge)
+        #expect(error?.message == "the response from \(url) declares a body of 100000000000 bytes, over the client's limit of "
+                + "1073741824 bytes (1 GiB); raise HTTPClient.Configuration.maxResponseBodyBytes if answers that large are expected")
+        #expect(server.connections == 1)
+    }
+
+    @Test(arguments: [
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" + String(repeating: "a", count: 1024) + "\r\n400\r\n",
+        "HTTP/1.0 200 OK\r\n\r\n" + String(repeating: "a", count: 3000),
+    ])
+    func limitsBodiesAsTheyArrive(answer: String) async throws {
+        let server = try ScriptedServer { socket, _ in
+            if socket.blockingReadRequest() != nil { socket.blockingWrite(answer) }
+            socket.blockingClose()
+        }
+        let url = "http://127.0.0.1:\(server.port)/"
+        let client = HTTPClient(configuration: .init(maxRetryDuration: .zero, maxResponseBodyBytes: 1500))
+        let error = await #expect(throws: HTTPClientError.self) { try await client.send(HTTPClientRequest(url: url)) }
+        #expect(error?.code == .responseTooLarge)
+        #expect(error?.message.hasPrefix("the response from \(url) has a body larger than that, over the client's limit of 1500 bytes;") == true)
+    }
+
     @Test func reportsInvalidResponses() async throws {
         let server = try ScriptedServer { socket, _ in
             _ = socket.blockingReadRequest()

@@ -189,6 +189,13 @@ public final class HTTPClient: Sendable {
             return .retryable(why)
         case .invalid(let why):
             return .fatal(HTTPClientError(code: .invalidResponse, url: request.url, message: "invalid response from \(request.url): \(why)"))
+        case .bodyTooLarge(let declared):
+            let limit = Self.describeBytes(configuration.maxResponseBodyBytes)
+            let what = declared.map { "declares a body of \($0) bytes" } ?? "has a body larger than that"
+            return .fatal(HTTPClientError(
+                code: .responseTooLarge, url: request.url,
+                message: "the response from \(request.url) \(what), over the client's limit of \(limit); "
+                    + "raise HTTPClient.Configuration.maxResponseBodyBytes if answers that large are expected"))
         case .timedOut:
             return .fatal(timedOut(request, after: nil))
         case .cancelled:
@@ -263,6 +270,14 @@ public final class HTTPClient: Sendable {
         let detail = why.map { " (last error: \($0))" } ?? ""
         return HTTPClientError(code: .timedOut, url: request.url,
                                message: "the request to \(request.url) timed out (\(limits.joined(separator: ", ")))\(detail)")
+    }
+
+    /// `1073741824 bytes (1 GiB)`, `1500 bytes`: a byte count, with its binary unit when it is a whole one.
+    static func describeBytes(_ n: Int) -> String {
+        for (shift, unit) in [(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")] where n >= 1 << shift && n % (1 << shift) == 0 {
+            return "\(n) bytes (\(n >> shift) \(unit))"
+        }
+        return "\(n) bytes"
     }
 
     /// `60 s`, `0.5 s`, `0.15 s`: seconds with at most `decimals` decimals, trailing zeros dropped.

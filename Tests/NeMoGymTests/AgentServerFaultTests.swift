@@ -1,0 +1,68 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import NeMoGym
+
+/// `AgentServer` behind a real `HTTPServer` whose model server misbehaves at the socket level (a
+/// ``ScriptedServer``): huge declared bodies, answers cut short, a model that never answers. Resources are
+/// in-process, so only the model's connection is under test.
+@Suite(.timeLimit(.minutes(1)))
+struct AgentServerFaultTests {
+    /// An agent server whose model is `model`; counts the agent's `/verify` calls.
+    final class FaultyAgent: Sendable {
+        let server: HTTPServer
+        let port: Int
+        let model: ScriptedServer
+        let verifies = Atomic<Int>(0)
+        let tools = Atomic<Int>(0)
+
+        private init(server: HTTPServer, port: Int, model: ScriptedServer) {
+            self.server = server
+            self.port = port
+            self.model = model
+        }
+
+        var url: String { "http://127.0.0.1:\(port)" }
+
+        static func start(model: ScriptedServer, client: HTTPClient = HTTPClient()) async throws -> FaultyAgent {
+            let box = Mutex<FaultyAgent?>(nil)
+            let resources = InProcessResourcesClient(tools: [:], reward: { _ in
+                box.withLock { $0 }?.verifies.add(1, ordering: .relaxed)
+                return 1
+            })
+            let agent = SimpleAgent(configuration: .init(name: "faulty"),
+                                    model: HTTPModelClient(baseURL: "http://127.0.0.1:\(model.port)", client: client),
+                                    resources: resources)
+            let server = HTTPServer(configuration: .init(shutdownGracePeriod: .milliseconds(100), raisesOpenFileLimit: false),
+                                    handler: AgentServer(agent: agent).handler)
+            let port = try await server.start()
+            let faulty = FaultyAgent(server: server, port: port, model: model)
+            box.withLock { $0 = faulty }
+            return faulty
+        }
+
+        func run(_ client: HTTPClient = HTTPClient(configuration: .init(maxRetryDuration: .zero))) async throws -> HTTPClientResponse {
+            try await client.send(.json(url: url + "/run", ["responses_create_params": ["input": "hi"]]))
+        }
+    }
+
+    @Test func aHugeDeclaredModelBodyIs500NamingTheLimit() async throws {
+        let model = try ScriptedServer { socket, _ in
+            while socket.blockingReadRequest() != nil {
+                socket.blockingWrite("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000000000\r\n\r\n{\"id\":")
+            }
+        }
+        let agent = try await FaultyAgent.start(model: model)
+        let response = try await agent.run()
+        #expect(response.status == 500)
+        let modelURL = "http://127.0.0.1:\(model.port)/v1/responses"
+        #expect(try response.json() == .string(
+            "Hit an exception in SimpleAgent___faulty calling an inner server: the response from \(modelURL) declares a body of "
+                + "100000000000 bytes, over the client's limit of 1073741824 bytes (1 GiB); "
+                + "raise HTTPClient.Configuration.maxResponseBodyBytes if answers that large are expected"))
+        #expect(agent.verifies.load(ordering: .relaxed) == 0)
+        #expect(try await HTTPClient().send(HTTPClientRequest(url: agent.url + "/")).status == 200)  // still serving
+        #expect(model.connections == 1)  // never resent
+        await agent.server.shutdown()
+    }
+}
