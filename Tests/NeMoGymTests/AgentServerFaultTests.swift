@@ -65,4 +65,25 @@ struct AgentServerFaultTests {
         #expect(model.connections == 1)  // never resent
         await agent.server.shutdown()
     }
+
+    @Test(.enabled(if: GymServeProcess.isAvailable, "needs .build/debug/gym (swift build --build-tests)"))
+    func requestHeadsDeclaring512MiBDoNotExhaustTheAddressSpace() async throws {
+        // 12 × 512 MiB is 6 GiB: reserving the declared lengths would abort the agent under a 4 GiB address space.
+        let agent = try await GymServeProcess.start(prelude: "ulimit -v 4194304", modelPort: RefusedPort.make(), resourcesPort: RefusedPort.make())
+        var sockets: [RawSocket] = []
+        for _ in 0..<12 {
+            let socket = try await RawSocket.connect(port: agent.port)
+            await socket.send("POST /run HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 536870912\r\n\r\n")
+            // The server answers 100 Continue right before it starts on the body.
+            #expect(await socket.readResponse(timeout: 10)?.status == 100)
+            await socket.send("{")
+            sockets.append(socket)
+        }
+        #expect(await agent.answersLiveness())
+        for socket in sockets { socket.reset() }
+        #expect(await agent.answersLiveness())
+        #expect(agent.isRunning)
+        let stderr = await agent.stop()
+        #expect(!stderr.contains("failed to allocate"))
+    }
 }

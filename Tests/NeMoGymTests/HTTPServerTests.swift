@@ -259,6 +259,28 @@ struct HTTPServerTests {
         }
     }
 
+    @Test(arguments: [
+        "POST /echo HTTP/1.1\r\nContent-Length: 1000\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n",
+    ])
+    func answers408ToABodyThatTricklesPastTheBodyTimeout(head: String) async throws {
+        // A byte every 50 ms keeps the idle timeout (30 s) from ever firing; only the total body timeout can end it.
+        try await Self.withServer(.init(requestBodyTimeout: .milliseconds(300))) { _, port in
+            let socket = try await RawSocket.connect(port: port)
+            await socket.send(head)
+            let trickle = Task {
+                while !Task.isCancelled, await socket.sendReportingErrors([0x61]) {
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            let response = await socket.readResponse(timeout: 20)
+            trickle.cancel()
+            #expect(response?.status == 408)
+            #expect(response?.bodyText.contains("the request body was not complete after 0.3 s") == true)
+            #expect(response?.header("connection") == "close")
+        }
+    }
+
     @Test func closesIdleKeepAliveConnections() async throws {
         try await Self.withServer(.init(idleTimeout: .milliseconds(200))) { server, port in
             let socket = try await RawSocket.connect(port: port)

@@ -16,6 +16,7 @@ final class HTTPServerConnection: @unchecked Sendable {
     private let maxBodyBytes: Int
     private let headerReadTimeout: Double
     private let idleTimeout: Double
+    private let requestBodyTimeout: Double
 
     init(channel: SocketChannel, remoteAddress: String?, server: HTTPServer) {
         self.channel = channel
@@ -26,6 +27,7 @@ final class HTTPServerConnection: @unchecked Sendable {
         maxBodyBytes = max(c.maxBodyBytes, 0)
         headerReadTimeout = c.headerReadTimeout.seconds
         idleTimeout = c.idleTimeout.seconds
+        requestBodyTimeout = c.requestBodyTimeout.seconds
     }
 
     /// Starts the connection's task.
@@ -205,8 +207,20 @@ final class HTTPServerConnection: @unchecked Sendable {
             }
         }
 
-        // The body.
+        // The body: no more than the idle timeout without progress, no more than the body timeout in all.
         var body: [UInt8] = []
+        let bodyDeadline = ChannelWatchdog.deadline(in: requestBodyTimeout)
+        func fillBody() async -> Bool {
+            channel.deadline.store(min(ChannelWatchdog.deadline(in: idleTimeout), bodyDeadline), ordering: .relaxed)
+            if await fill(.busy) { return true }
+            if DispatchTime.now().uptimeNanoseconds >= bodyDeadline {
+                channel.deadline.store(ChannelWatchdog.deadline(in: idleTimeout), ordering: .relaxed)
+                channel.clearTimeout()
+                await fail(408, "Request Timeout: the request body was not complete after \(HTTPClient.format(.seconds(requestBodyTimeout), decimals: 1)), "
+                           + "the server's limit for receiving one body; send it faster or raise the server's request body timeout")
+            }
+            return false
+        }
         if chunked {
             var decoder = ChunkedDecoder(maxBodyBytes: maxBodyBytes, maxLineBytes: 4096)
             while true {
@@ -221,16 +235,15 @@ final class HTTPServerConnection: @unchecked Sendable {
                     }
                     return nil
                 }
-                channel.deadline.store(ChannelWatchdog.deadline(in: idleTimeout), ordering: .relaxed)
-                if !(await fill(.busy)) { return nil }
+                if !(await fillBody()) { return nil }
             }
         } else if length > 0 {
-            body.reserveCapacity(length)
+            // A declared length is a claim, not a size to allocate: reserve at most 1 MiB, grow as bytes arrive.
+            body.reserveCapacity(min(length, HTTPClientConnection.maxReservation))
             while true {
                 _ = buffer.move(upTo: length - body.count, into: &body)
                 if body.count == length { break }
-                channel.deadline.store(ChannelWatchdog.deadline(in: idleTimeout), ordering: .relaxed)
-                if !(await fill(.busy)) { return nil }
+                if !(await fillBody()) { return nil }
             }
         }
         if channel.isDraining { keepAlive = false }

@@ -177,6 +177,12 @@ final class SocketChannel: @unchecked Sendable {
         wakeWaiters(with: reason, sticky: true)
     }
 
+    /// Forgets a `.timedOut` interruption (set a later ``deadline`` first), so the owner can still send an error
+    /// response after a deadline passed.
+    func clearTimeout() {
+        state.withLock { s in if s.interruption == .timedOut { s.interruption = nil } }
+    }
+
     private func wakeWaiters(with reason: WaitResult, sticky: Bool) {
         let (r, w) = state.withLock { s in
             if sticky && s.interruption == nil { s.interruption = reason }
