@@ -66,6 +66,27 @@ struct AgentServerFaultTests {
         await agent.server.shutdown()
     }
 
+    @Test func aModelAnswerCutShortIs500AndIsNeverResent() async throws {
+        let model = try ScriptedServer { socket, _ in
+            if socket.blockingReadRequest() != nil {
+                socket.blockingWrite("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"id\":\"resp_1\",\"output\":[")
+            }
+            socket.blockingClose()
+        }
+        let agent = try await FaultyAgent.start(model: model)  // the agent's client retries without limit (D5)
+        // A caller that gives up after 20 s, so a resend loop would fail the test instead of hanging it.
+        let response = try await agent.run(HTTPClient(configuration: .init(totalTimeout: .seconds(20), maxRetryDuration: .zero)))
+        #expect(response.status == 500)
+        let modelURL = "http://127.0.0.1:\(model.port)/v1/responses"
+        let text = try response.json().string
+        #expect(text == (
+            "Hit an exception in SimpleAgent___faulty calling an inner server: the connection to \(modelURL) was lost after the "
+                + "response had begun (connection closed by the server after 25 of 200 body bytes); the request was not sent again"))
+        #expect(model.connections == 1)
+        #expect(agent.verifies.load(ordering: .relaxed) == 0)
+        await agent.server.shutdown()
+    }
+
     @Test(.enabled(if: GymServeProcess.isAvailable, "needs .build/debug/gym (swift build --build-tests)"))
     func requestHeadsDeclaring512MiBDoNotExhaustTheAddressSpace() async throws {
         // 12 × 512 MiB is 6 GiB: reserving the declared lengths would abort the agent under a 4 GiB address space.

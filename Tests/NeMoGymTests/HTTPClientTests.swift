@@ -73,6 +73,23 @@ struct HTTPClientTests {
         await server.shutdown()
     }
 
+    @Test func neverResendsARequestOnceItsResponseBegan() async throws {
+        // D5: a body cut short (or a reset after the head) surfaces as an error; only failures before the head retry.
+        let server = try ScriptedServer { socket, _ in
+            if socket.blockingReadRequest() != nil {
+                socket.blockingWrite("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":\"resp_")
+            }
+            socket.blockingClose()
+        }
+        let client = HTTPClient(configuration: .init(retryDelay: .milliseconds(20), maxRetryDuration: .seconds(2)))
+        let url = "http://127.0.0.1:\(server.port)/v1/responses"
+        let error = await #expect(throws: HTTPClientError.self) { try await client.send(HTTPClientRequest(method: .post, url: url, body: [0x7B, 0x7D])) }
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.message == "the connection to \(url) was lost after the response had begun "
+                + "(connection closed by the server after 12 of 100 body bytes); the request was not sent again")
+        #expect(server.connections == 1)
+    }
+
     @Test func neverRetriesWithAZeroCap() async throws {
         let port = try await Self.refusedPort()
         let client = HTTPClient(configuration: .init(maxRetryDuration: .zero))

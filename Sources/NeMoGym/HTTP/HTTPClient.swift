@@ -9,10 +9,12 @@ import Synchronization
 /// `URLSession` with automatic cookie handling off. Cookies are never stored: send them yourself in a `Cookie`
 /// header and read the ones a reply set from ``HTTPClientResponse/setCookies``.
 ///
-/// Retries: a refused, reset or dropped connection is retried every ``Configuration/retryDelay`` until
-/// ``Configuration/maxRetryDuration`` (no limit by default) or until the calling task is cancelled. A pooled
-/// keep-alive connection that the server had already closed is replaced transparently, without a pause.
-/// HTTP error statuses are returned, never retried.
+/// Retries (DECISIONS D5): a connection that is refused, reset or closed before any byte of the response head
+/// arrived is retried every ``Configuration/retryDelay`` until ``Configuration/maxRetryDuration`` (no limit by
+/// default) or until the calling task is cancelled. Once a byte of the response arrived, a failure (body cut
+/// short, reset, malformed) is thrown and the request is never sent again. A pooled keep-alive connection that
+/// the server had already closed is replaced transparently, without a pause. HTTP error statuses are
+/// returned, never retried.
 ///
 /// ```swift
 /// let client = HTTPClient(configuration: .init(maxRetryDuration: .seconds(60)))
@@ -185,8 +187,14 @@ public final class HTTPClient: Sendable {
 
     private func map(_ failure: HTTPClientConnection.Failure, _ request: HTTPClientRequest) -> Attempt {
         switch failure {
-        case .connectFailed(let why), .closedBeforeResponse(let why), .closedDuringResponse(let why):
+        case .connectFailed(let why), .closedBeforeResponse(let why):
             return .retryable(why)
+        case .closedDuringResponse(let why):
+            // D5: once a byte of the response arrived, the server has the request; sending it again could repeat
+            // a costly generation, so the failure surfaces instead.
+            return .fatal(HTTPClientError(
+                code: .connectionFailed, url: request.url,
+                message: "the connection to \(request.url) was lost after the response had begun (\(why)); the request was not sent again"))
         case .invalid(let why):
             return .fatal(HTTPClientError(code: .invalidResponse, url: request.url, message: "invalid response from \(request.url): \(why)"))
         case .bodyTooLarge(let declared):

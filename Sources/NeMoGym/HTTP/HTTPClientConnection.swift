@@ -175,7 +175,12 @@ final class HTTPClientConnection: @unchecked Sendable {
                 while true {
                     _ = buffer.move(upTo: n - body.count, into: &body)
                     if body.count == n { break }
-                    if let failure = await fill(limits, received: &received) { return .failure(failure) }
+                    if let failure = await fill(limits, received: &received) {
+                        if case .closedDuringResponse(let why) = failure {
+                            return .failure(.closedDuringResponse("\(why) after \(body.count) of \(n) body bytes"))
+                        }
+                        return .failure(failure)
+                    }
                 }
             } else {
                 // No framing: the body runs until the server closes the connection.

@@ -10,13 +10,13 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
 
         /// The URL is not an absolute `http://` or `https://` URL.
         public static let invalidURL = Code(kind: .invalidURL)
-        /// The connection could not be made or was lost (after the configured retries).
+        /// The connection could not be made or was lost before the response began (after the configured
+        /// retries), or it was lost after the response began (never retried: the request is not sent twice).
         public static let connectionFailed = Code(kind: .connectionFailed)
         /// The idle or total timeout configured on the client passed.
         public static let timedOut = Code(kind: .timedOut)
-        /// The server's reply is not valid HTTP/1.x (or its head exceeds
-        /// ``HTTPClient/Configuration/maxResponseHeadBytes``), or the connection was lost after the response
-        /// head had started to arrive (such a request is never sent again, see DECISIONS D5).
+        /// The server's reply is not valid HTTP/1.x, or its head exceeds
+        /// ``HTTPClient/Configuration/maxResponseHeadBytes``.
         public static let invalidResponse = Code(kind: .invalidResponse)
         /// The response body is larger than ``HTTPClient/Configuration/maxResponseBodyBytes`` (declared or as it
         /// arrived); nothing beyond the limit is read or allocated.
