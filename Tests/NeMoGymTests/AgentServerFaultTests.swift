@@ -107,4 +107,40 @@ struct AgentServerFaultTests {
         let stderr = await agent.stop()
         #expect(!stderr.contains("failed to allocate"))
     }
+
+    @Test(.enabled(if: GymServeProcess.isAvailable, "needs .build/debug/gym (swift build --build-tests)"))
+    func callersThatLeaveCancelTheirRolloutsAndFreeTheirDescriptors() async throws {
+        let asked = Atomic<Int>(0)
+        let closed = Atomic<Int>(0)
+        let model = try ScriptedServer { socket, _ in  // never answers
+            guard socket.blockingReadRequest() != nil else { return }
+            asked.add(1, ordering: .relaxed)
+            if socket.blockingWaitForEndOfStream(seconds: 50) { closed.add(1, ordering: .relaxed) }
+        }
+        let verifies = Atomic<Int>(0)
+        let (resources, resourcesURL) = try await LoopbackServers.start { request in
+            if request.path == "/verify" { verifies.add(1, ordering: .relaxed) }
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json", "Connection": "close"], body: Array("{}".utf8))
+        }
+        let agent = try await GymServeProcess.start(prelude: ":", modelPort: model.port, resourcesPort: LoopbackServers.port(of: resourcesURL))
+        let baseline = agent.openDescriptors
+        var callers: [RawSocket] = []
+        for _ in 0..<50 {
+            let socket = try await RawSocket.connect(port: agent.port)
+            await socket.send("POST /run HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 45\r\n\r\n"
+                              + #"{"responses_create_params":{"input":"hello"}}"#)
+            callers.append(socket)
+        }
+        #expect(await GymServeProcess.poll(seconds: 30) { asked.load(ordering: .relaxed) == 50 })
+        let busy = agent.openDescriptors
+        for socket in callers { socket.blockingClose() }
+        #expect(await GymServeProcess.poll(seconds: 30) { closed.load(ordering: .relaxed) == 50 })
+        #expect(await GymServeProcess.poll(seconds: 30) { agent.openDescriptors <= baseline })
+        #expect(busy >= baseline + 100)  // 50 callers and 50 model connections were open
+        #expect(verifies.load(ordering: .relaxed) == 0)
+        #expect(model.connections == 50)
+        #expect(await agent.answersLiveness())
+        await agent.stop()
+        await resources.shutdown()
+    }
 }

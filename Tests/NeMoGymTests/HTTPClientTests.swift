@@ -125,6 +125,46 @@ struct HTTPClientTests {
         await server.shutdown()
     }
 
+    @Test func cancellationClosesTheConnectionInUse() async throws {
+        let asked = Atomic<Int>(0)
+        let closed = Atomic<Int>(0)
+        let server = try ScriptedServer { socket, _ in
+            guard socket.blockingReadRequest() != nil else { return }
+            asked.add(1, ordering: .relaxed)
+            if socket.blockingWaitForEndOfStream(seconds: 30) { closed.add(1, ordering: .relaxed) }
+        }
+        let client = HTTPClient()
+        let task = Task { try await client.send(HTTPClientRequest(method: .post, url: "http://127.0.0.1:\(server.port)/v1/responses", body: [0x7B, 0x7D])) }
+        #expect(await GymServeProcess.poll(seconds: 20) { asked.load(ordering: .relaxed) == 1 })
+        task.cancel()
+        if case .failure(let error as HTTPClientError) = await task.result {
+            #expect(error.code == .cancelled)
+        } else {
+            Issue.record("expected a cancelled error")
+        }
+        #expect(await GymServeProcess.poll(seconds: 20) { closed.load(ordering: .relaxed) == 1 })
+        #expect(client.pooledIdleConnections(host: "127.0.0.1", port: server.port) == 0)
+    }
+
+    @Test func cancellationEndsAWaitForAPoolSlot() async throws {
+        let asked = Atomic<Int>(0)
+        let server = try ScriptedServer { socket, _ in
+            guard socket.blockingReadRequest() != nil else { return }
+            asked.add(1, ordering: .relaxed)
+            _ = socket.blockingWaitForEndOfStream(seconds: 30)
+        }
+        let client = HTTPClient(configuration: .init(maxConnectionsPerHost: 1))
+        let url = "http://127.0.0.1:\(server.port)/"
+        let holder = Task { try await client.send(HTTPClientRequest(url: url)) }
+        #expect(await GymServeProcess.poll(seconds: 20) { asked.load(ordering: .relaxed) == 1 })
+        let waiter = Task { try await client.send(HTTPClientRequest(url: url)) }
+        waiter.cancel()
+        if case .failure(let error as HTTPClientError) = await waiter.result { #expect(error.code == .cancelled) } else { Issue.record("expected a cancelled error") }
+        holder.cancel()
+        _ = await holder.result
+        #expect(server.connections == 1)
+    }
+
     @Test func returnsErrorStatusesWithoutRetrying() async throws {
         let calls = Atomic<Int>(0)
         let server = HTTPServer { _ in

@@ -281,6 +281,45 @@ struct HTTPServerTests {
         }
     }
 
+    @Test(arguments: [true, false])
+    func cancelsTheHandlerWhenTheClientLeaves(reset: Bool) async throws {
+        let started = Atomic<Bool>(false)
+        let cancelled = Atomic<Bool>(false)
+        try await Self.withServer(handler: { _ in
+            started.store(true, ordering: .relaxed)
+            do { try await Task.sleep(for: .seconds(60)) } catch { cancelled.store(true, ordering: .relaxed) }
+            return .text("nobody reads this")
+        }) { server, port in
+            let socket = try await RawSocket.connect(port: port)
+            await socket.send("POST /run HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n{}")
+            #expect(await GymServeProcess.poll(seconds: 20) { started.load(ordering: .relaxed) })
+            if reset { socket.reset() } else { socket.blockingClose() }
+            #expect(await GymServeProcess.poll(seconds: 20) { cancelled.load(ordering: .relaxed) })
+            #expect(await GymServeProcess.poll(seconds: 20) { server.connectionCount == 0 })
+        }
+    }
+
+    @Test func bytesOfAPipelinedRequestAreNotAHangup() async throws {
+        let firstStarted = Atomic<Bool>(false)
+        let secondSent = Atomic<Bool>(false)
+        try await Self.withServer(handler: { request in
+            if request.path == "/first" {
+                firstStarted.store(true, ordering: .relaxed)
+                _ = await GymServeProcess.poll(seconds: 20) { secondSent.load(ordering: .relaxed) }
+                return .text(Task.isCancelled ? "cancelled" : "first")
+            }
+            return .text("second")
+        }) { _, port in
+            let socket = try await RawSocket.connect(port: port)
+            await socket.send("GET /first HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(await GymServeProcess.poll(seconds: 20) { firstStarted.load(ordering: .relaxed) })
+            await socket.send("GET /second HTTP/1.1\r\nHost: h\r\n\r\n")
+            secondSent.store(true, ordering: .relaxed)
+            #expect(await socket.readResponse()?.bodyText == "first")
+            #expect(await socket.readResponse()?.bodyText == "second")
+        }
+    }
+
     @Test func closesIdleKeepAliveConnections() async throws {
         try await Self.withServer(.init(idleTimeout: .milliseconds(200))) { server, port in
             let socket = try await RawSocket.connect(port: port)

@@ -67,8 +67,9 @@ public final class HTTPClient: Sendable {
     /// Sends `request` and returns the complete response, whatever its status.
     ///
     /// - Throws: ``HTTPClientError``: `.invalidURL`, `.connectionFailed` once retries are exhausted,
-    ///   `.timedOut` (only with a configured timeout), `.invalidResponse`, or `.cancelled` when the task is
-    ///   cancelled (also during the pause between retries).
+    ///   `.timedOut` (only with a configured timeout), `.invalidResponse`, `.responseTooLarge`, or `.cancelled`
+    ///   when the task is cancelled: at every wait (connecting, sending, reading, the pause between retries,
+    ///   waiting for a pool slot or a descriptor), and the connection in use is then closed, never pooled.
     public func send(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
         let url = try parsedURL(request.url)
         let start = ContinuousClock.now
@@ -144,6 +145,10 @@ public final class HTTPClient: Sendable {
         var allowReuse = true
         while true {
             guard let lease = await pool.acquire(key, allowReuse: allowReuse) else { return .failure(.fatal(cancelled(request))) }
+            if Task.isCancelled {
+                if case .reuse(let c) = lease { pool.release(key, c, reusable: true) } else { pool.discard(key) }
+                return .failure(.fatal(cancelled(request)))
+            }
             let connection: HTTPClientConnection
             let reused: Bool
             switch lease {
@@ -157,6 +162,10 @@ public final class HTTPClient: Sendable {
                 case .failure(let error):
                     pool.discard(key)
                     return .failure(.retryable(error.message))
+                }
+                if Task.isCancelled {
+                    pool.discard(key)
+                    return .failure(.fatal(cancelled(request)))
                 }
                 switch await HTTPClientConnection.connect(to: addresses, limits: limits, watchdog: watchdog) {
                 case .success(let c):

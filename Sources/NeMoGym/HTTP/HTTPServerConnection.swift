@@ -11,6 +11,8 @@ final class HTTPServerConnection: @unchecked Sendable {
     private let server: HTTPServer
     private let buffer = InboundBuffer()
     private let task = Mutex<Task<Void, Never>?>(nil)
+    /// Set when the client closed or reset the connection while its request's handler ran.
+    private let peerLeft = Atomic<Bool>(false)
 
     private let maxHeaderBytes: Int
     private let maxBodyBytes: Int
@@ -51,7 +53,8 @@ final class HTTPServerConnection: @unchecked Sendable {
             guard let request = await readRequest() else { return }
             let keepAlive = request.keepAlive
             channel.deadline.store(0, ordering: .relaxed)
-            let response = await server.handler(request.request)
+            let response = await respond(to: request.request)
+            if peerLeft.load(ordering: .relaxed) { return }  // nobody to answer
             let close = !keepAlive || channel.isDraining || Task.isCancelled
                 || response.headers.containsToken("close", in: "Connection")
             let bytes = HTTPResponseSerializer.serialize(
@@ -63,6 +66,30 @@ final class HTTPServerConnection: @unchecked Sendable {
             if close {
                 closeGently()
                 return
+            }
+        }
+    }
+
+    /// Runs the handler while watching the socket: if the client closes or resets the connection before the
+    /// answer (DECISIONS D12), the connection's task, and with it the handler, is cancelled. Bytes of a
+    /// pipelined request end the watch (they are not a hangup); so does a request already waiting in the buffer.
+    private func respond(to request: HTTPRequest) async -> HTTPResponse {
+        guard buffer.isEmpty else { return await server.handler(request) }
+        // The watch is a child task: leaving this scope cancels it (its wait ends) and awaits it.
+        async let _ = watchForHangup()
+        return await server.handler(request)
+    }
+
+    private func watchForHangup() async {
+        while true {
+            guard await channel.waitReadable(.busy) == .ready else { return }  // cancelled: the handler finished
+            switch channel.peerHasClosed() {
+            case .some(true):
+                peerLeft.store(true, ordering: .relaxed)
+                task.withLock { $0 }?.cancel()
+                return
+            case .some(false): return
+            case nil: continue
             }
         }
     }

@@ -213,6 +213,18 @@ final class SocketChannel: @unchecked Sendable {
         return buffer.receive(from: fd)
     }
 
+    /// Looks at the socket without consuming anything: `true` when the peer closed or reset the connection,
+    /// `false` when bytes are waiting (e.g. a pipelined request), `nil` when nothing is readable yet.
+    func peerHasClosed() -> Bool? {
+        if shut.load(ordering: .acquiring) { return true }
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT))
+        if n > 0 { return false }
+        if n == 0 { return true }
+        let e = errno
+        return e == EAGAIN || e == EWOULDBLOCK || e == EINTR ? nil : true
+    }
+
     /// Sends all of `bytes`, waiting for writability when the socket buffer is full.
     /// Returns `nil` on success or the reason it stopped (`errno` values are reported as `.closed`).
     func write(_ bytes: [UInt8], moreFollows: Bool = false) async -> WaitResult? {
