@@ -143,4 +143,32 @@ struct AgentServerFaultTests {
         await agent.stop()
         await resources.shutdown()
     }
+
+    @Test(.enabled(if: GymServeProcess.isAvailable, "needs .build/debug/gym (swift build --build-tests)"))
+    func moreConnectionsThanDescriptorsWaitInsteadOfKillingTheAgent() async throws {
+        let agent = try await GymServeProcess.start(prelude: "ulimit -n 256", modelPort: RefusedPort.make(), resourcesPort: RefusedPort.make())
+        // 400 connections, each with a request: the agent accepts while it keeps its margin (64 below 256, and
+        // one more for the connections its handlers would open); the rest wait in the listen backlog.
+        var sockets: [RawSocket] = []
+        for _ in 0..<400 {
+            let socket = try await RawSocket.connect(port: agent.port)
+            await socket.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            sockets.append(socket)
+        }
+        let answered = await withTaskGroup(of: Int.self) { group in
+            for socket in sockets {
+                group.addTask { await socket.readResponse(timeout: 3)?.status == 200 ? 1 : 0 }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(agent.isRunning)
+        #expect(answered > 0)
+        #expect(answered < 400)
+        #expect(agent.openDescriptors <= 256 - 64)
+        for socket in sockets { socket.blockingClose() }
+        #expect(await agent.answersLiveness(timeout: 30))
+        #expect(agent.isRunning)
+        let stderr = await agent.stop()
+        #expect(stderr.contains("close to the limit of 256 (ulimit -n); the server stops accepting connections"))
+    }
 }

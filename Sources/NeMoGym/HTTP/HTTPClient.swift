@@ -5,7 +5,9 @@ import Synchronization
 ///
 /// `http://` URLs go through an in-house HTTP/1.1 client on POSIX sockets (the same parser as ``HTTPServer``):
 /// a pool per host and port with at most ``Configuration/maxConnectionsPerHost`` connections (requests beyond it
-/// wait), idle connections kept for ``Configuration/idleConnectionLifetime``. `https://` URLs go through one
+/// wait), idle connections kept for ``Configuration/idleConnectionLifetime``. No connection is opened within a
+/// safe margin of the process's descriptor limit: requests wait for a descriptor instead (see
+/// ``OpenFileLimit``). `https://` URLs go through one
 /// `URLSession` with automatic cookie handling off. Cookies are never stored: send them yourself in a `Cookie`
 /// header and read the ones a reply set from ``HTTPClientResponse/setCookies``.
 ///
@@ -166,6 +168,13 @@ public final class HTTPClient: Sendable {
                 if Task.isCancelled {
                     pool.discard(key)
                     return .failure(.fatal(cancelled(request)))
+                }
+                guard DescriptorBudget.clientHasHeadroom() else {
+                    // Too close to the descriptor limit: give the slot back, wait, then look for a pooled
+                    // connection or a free descriptor again.
+                    pool.discard(key)
+                    do { try await Task.sleep(for: .milliseconds(20)) } catch { return .failure(.fatal(cancelled(request))) }
+                    continue
                 }
                 switch await HTTPClientConnection.connect(to: addresses, limits: limits, watchdog: watchdog) {
                 case .success(let c):

@@ -68,6 +68,7 @@ final class SocketChannel: @unchecked Sendable {
     /// Wraps a connected, non-blocking descriptor; the channel owns it from now on.
     init(fd: Int32) {
         self.fd = fd
+        DescriptorBudget.opened()
         readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .global())
         readSource.setEventHandler { [self] in
             let waiter: UnsafeContinuation<WaitResult, Never>? = state.withLock { s in
@@ -98,6 +99,7 @@ final class SocketChannel: @unchecked Sendable {
     private func sourceCancelled() {
         if openSources.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
             _ = Glibc.close(fd)
+            DescriptorBudget.closed()
         }
     }
 
