@@ -364,6 +364,24 @@ struct HTTPClientTests {
         #expect(error?.message.hasPrefix("the response from \(url) has a body larger than that, over the client's limit of 1500 bytes;") == true)
     }
 
+    @Test(arguments: [("5 5", false), ("5x", false), ("5 ", true), ("5 ;name=value", true)])
+    func acceptsOnlyHexDigitsThenAnExtensionAsAChunkSize(line: String, valid: Bool) async throws {
+        let server = try ScriptedServer { socket, _ in
+            if socket.blockingReadRequest() != nil {
+                socket.blockingWrite("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\(line)\r\nhello\r\n0\r\n\r\n")
+            }
+        }
+        let url = "http://127.0.0.1:\(server.port)/"
+        let client = HTTPClient(configuration: .init(maxRetryDuration: .zero))
+        if valid {
+            #expect(try await client.send(HTTPClientRequest(url: url)).bodyText == "hello")
+        } else {
+            let error = await #expect(throws: HTTPClientError.self) { try await client.send(HTTPClientRequest(url: url)) }
+            #expect(error?.code == .invalidResponse)
+            #expect(error?.message == "invalid response from \(url): invalid chunked body: invalid chunk size line")
+        }
+    }
+
     @Test func reportsInvalidResponses() async throws {
         let server = try ScriptedServer { socket, _ in
             _ = socket.blockingReadRequest()

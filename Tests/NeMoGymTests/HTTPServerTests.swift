@@ -135,6 +135,8 @@ struct HTTPServerTests {
         ("POST /echo HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", "both Transfer-Encoding and Content-Length"),
         ("POST /echo HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", "unsupported Transfer-Encoding"),
         ("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "invalid chunked body"),
+        ("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5 5\r\nhello\r\n0\r\n\r\n", "invalid chunked body: invalid chunk size line"),
+        ("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5x\r\nhello\r\n0\r\n\r\n", "invalid chunked body: invalid chunk size line"),
     ])
     func rejectsMalformedRequestsWith400(request: String, reason: String) async throws {
         try await Self.withServer { _, port in
