@@ -245,14 +245,26 @@ struct HTTPClientTests {
     }
 
     @Test func discardsPooledConnectionsTheServerClosed() async throws {
-        let server = HTTPServer(configuration: .init(idleTimeout: .milliseconds(100))) { request in .text(request.remoteAddress ?? "") }
-        let port = try await server.start()
+        // Connection 0 answers once with keep-alive, then closes while idle; the test waits for that close (an
+        // event, not a sleep against a server timeout) before the second request.
+        let closedIdle = Atomic<Bool>(false)
+        let server = try ScriptedServer { socket, index in
+            while socket.blockingReadRequest() != nil {
+                socket.blockingWrite("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n\(index)")
+                if index == 0 {
+                    socket.blockingClose()
+                    closedIdle.store(true, ordering: .releasing)
+                    return
+                }
+            }
+        }
         let client = HTTPClient(configuration: .init(maxRetryDuration: .zero))
-        let first = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
-        try await Task.sleep(for: .milliseconds(600))  // the server closes the idle connection
-        let second = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
-        #expect(first.bodyText != second.bodyText)  // a new connection (a new client port)
-        await server.shutdown()
+        let first = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
+        #expect(await GymServeProcess.poll(seconds: 20) { closedIdle.load(ordering: .acquiring) })
+        let second = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
+        #expect(first.bodyText == "0")
+        #expect(second.bodyText == "1")  // a new connection
+        #expect(server.connections == 2)
     }
 
     @Test func readsAnEarlyErrorResponseToALargeUpload() async throws {

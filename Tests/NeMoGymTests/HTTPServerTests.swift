@@ -389,15 +389,24 @@ struct HTTPServerTests {
     }
 
     @Test func shutdownFinishesInFlightRequests() async throws {
-        let server = HTTPServer(handler: Self.handler)
+        // Synchronised on events, not sleeps: the handler runs before shutdown begins and returns after.
+        let started = Atomic<Bool>(false)
+        let box = Mutex<HTTPServer?>(nil)
+        let server = HTTPServer { request in
+            guard request.path == "/busy" else { return await Self.handler(request) }
+            started.store(true, ordering: .relaxed)
+            _ = await GymServeProcess.poll(seconds: 20) { box.withLock { $0 }?.isShuttingDown == true }
+            return .text("slept")
+        }
+        box.withLock { $0 = server }
         let port = try await server.start()
         let idle = try await RawSocket.connect(port: port)
         await idle.send("GET / HTTP/1.1\r\n\r\n")
         #expect(await idle.readResponse()?.status == 200)
 
         let busy = try await RawSocket.connect(port: port)
-        await busy.send("GET /sleep?ms=300 HTTP/1.1\r\n\r\n")
-        try await Task.sleep(for: .milliseconds(50))
+        await busy.send("GET /busy HTTP/1.1\r\n\r\n")
+        #expect(await GymServeProcess.poll(seconds: 20) { started.load(ordering: .relaxed) })
         await server.shutdown()
 
         let response = try #require(await busy.readResponse())

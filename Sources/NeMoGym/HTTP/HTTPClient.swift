@@ -93,7 +93,8 @@ public final class HTTPClient: Sendable {
             case .failure(.retryable(let why)):
                 failures += 1
                 let elapsed = ContinuousClock.now - start
-                if let cap = configuration.maxRetryDuration, elapsed + configuration.retryDelay > cap {
+                // A nonzero cap allows at least one retry, however long the first attempt took (a busy machine).
+                if let cap = configuration.maxRetryDuration, cap == .zero || (failures > 1 && elapsed + configuration.retryDelay > cap) {
                     let suffix = failures > 1 ? " (retried for \(Self.format(elapsed, decimals: 1)))" : ""
                     throw HTTPClientError(code: .connectionFailed, url: request.url, message: "could not connect to \(request.url): \(why)\(suffix)")
                 }

@@ -17,7 +17,7 @@ extension HTTPClient {
         /// The pause between attempts after a refused or reset connection. Default 0.5 s.
         public var retryDelay: Duration
         /// How long to keep retrying refused or reset connections; `nil` retries until the task is cancelled
-        /// (the default), `.zero` never retries.
+        /// (the default), `.zero` never retries, any other value retries at least once.
         public var maxRetryDuration: Duration?
         /// The largest response head accepted. Default 1 MiB.
         public var maxResponseHeadBytes: Int

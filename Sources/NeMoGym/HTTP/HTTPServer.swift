@@ -42,6 +42,12 @@ public final class HTTPServer: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Set as ``shutdown()`` begins, before any connection is drained: responses serialized afterwards carry
+    /// `Connection: close`.
+    private let stopping = Atomic<Bool>(false)
+
+    /// Whether ``shutdown()`` has begun.
+    var isShuttingDown: Bool { stopping.load(ordering: .acquiring) }
 
     /// Creates a server; nothing happens until ``start()``.
     public init(configuration: Configuration = Configuration(), handler: @escaping HTTPHandler) {
@@ -146,6 +152,7 @@ public final class HTTPServer: Sendable {
                 case .running:
                     guard let l = s.listener else { return .done }
                     s.phase = .stopping
+                    stopping.store(true, ordering: .releasing)
                     return .stop(l)
                 }
             }

@@ -55,7 +55,7 @@ final class HTTPServerConnection: @unchecked Sendable {
             channel.deadline.store(0, ordering: .relaxed)
             let response = await respond(to: request.request)
             if peerLeft.load(ordering: .relaxed) { return }  // nobody to answer
-            let close = !keepAlive || channel.isDraining || Task.isCancelled
+            let close = !keepAlive || channel.isDraining || server.isShuttingDown || Task.isCancelled
                 || response.headers.containsToken("close", in: "Connection")
             let bytes = HTTPResponseSerializer.serialize(
                 response, isHEAD: request.request.method == .head, close: close,
