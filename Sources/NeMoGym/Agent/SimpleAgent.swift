@@ -35,12 +35,19 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     public let model: any ModelClient
     /// The resources server.
     public let resources: any ResourcesClient
+    /// Which rollout captures apply (`observability_enabled`, training-token capture).
+    public let observability: ObservabilitySettings
+    /// The model server's ref, recorded in the trajectory's model-call refs.
+    public let modelServerRef: ModelServerRef?
 
     /// Creates an agent.
-    public init(configuration: Configuration = Configuration(), model: any ModelClient, resources: any ResourcesClient) {
+    public init(configuration: Configuration = Configuration(), model: any ModelClient, resources: any ResourcesClient,
+                observability: ObservabilitySettings = .disabled, modelServerRef: ModelServerRef? = nil) {
         self.configuration = configuration
         self.model = model
         self.resources = resources
+        self.observability = observability
+        self.modelServerRef = modelServerRef
     }
 
     /// The instance name from the configuration.
@@ -52,7 +59,9 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     ///
     /// Sets the latest resources and model cookies on `context` for the caller.
     open func responses(_ params: ResponseCreateParams, context: AgentCallContext) async throws -> Response {
-        var conversation = Conversation(params: params, input: normalizedInput(params))
+        let input = normalizedInput(params)
+        var conversation = Conversation(params: params, input: input)
+        var trajectory = makeTrajectoryRecorder(context: context)
         let path = context.modelPathPrefix + "/v1/responses"
         var newOutputs: [ResponseItem] = []
         var usage: ResponseUsage? = nil
@@ -62,26 +71,64 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
         var last: Response
         while true {
             step += 1
+            let started = trajectory?.modelCallStarted()
             let turn = try await callModel(ModelRequest(params: conversation.params, path: path, cookies: modelCookies,
                                                         preEncodedBody: conversation.encodedBody))
             modelCookies = turn.cookies
             last = turn.response
             let output = last.output
+            if let started { trajectory?.recordModelTurn(question: input + newOutputs, response: last, startedAt: started) }
             newOutputs += output
             conversation.append(output)
             usage = ResponseUsage.accumulate(usage, last.usage)
-            if shouldStopBeforeTools(last) { break }
+            if shouldStopBeforeTools(last) {
+                if last.incompleteDetails != nil { trajectory?.markIncomplete() }
+                break
+            }
             for call in output where call.type == "function_call" {
-                let outcome = try await callTool(call, cookies: resourcesCookies)
+                let outcome: ToolCallOutcome
+                if trajectory != nil {
+                    let cookies = resourcesCookies
+                    let (measured, timing) = try await TrajectoryRecorder.ToolTiming.measure { try await callTool(call, cookies: cookies) }
+                    trajectory?.recordToolCall(call, outcome: measured, timing: timing)
+                    outcome = measured
+                } else {
+                    outcome = try await callTool(call, cookies: resourcesCookies)
+                }
                 if outcome.calledServer { resourcesCookies = outcome.cookies }
                 let item = ResponseItem.functionCallOutput(callID: call.callID ?? "", output: outcome.output)
                 newOutputs.append(item)
                 conversation.append([item])
             }
-            if shouldStopAfterTools(step: step) { break }
+            trajectory?.finishTools(ofTurn: output)
+            if shouldStopAfterTools(step: step) {
+                trajectory?.markIncomplete()
+                break
+            }
         }
         context.setResponseCookies(resourcesCookies.merging(modelCookies))
-        return makeFinalResponse(last: last, output: newOutputs, usage: usage)
+        var final = makeFinalResponse(last: last, output: newOutputs, usage: usage)
+        if let trajectory {
+            final.json[TrajectoryRecorder.responseKey] = .object(makeTrajectory(trajectory, conversation: input + newOutputs))
+        }
+        return final
+    }
+
+    // MARK: - Observability
+
+    /// The recorder of this call's trajectory, or `nil` for none. Default: one when `observability_enabled`
+    /// is on and the call is rollout-scoped (a `/ng-rollout/{id}/...` request or a `/run` with a rollout
+    /// id), as the reference's `responses` decides.
+    open func makeTrajectoryRecorder(context: AgentCallContext) -> TrajectoryRecorder? {
+        guard observability.observabilityEnabled, let rolloutID = context.rolloutID else { return nil }
+        return TrajectoryRecorder(rolloutID: rolloutID, modelRef: modelServerRef)
+    }
+
+    /// The trajectory returned under `_ng_trajectory` in the response (``run(_:context:)`` moves it to
+    /// `ng_trajectory` in its result). Default: the recorder's record, with the episode's input and every
+    /// new item as the conversation.
+    open func makeTrajectory(_ recorder: TrajectoryRecorder, conversation: [ResponseItem]) -> JSONObject {
+        recorder.record(conversation: conversation)
     }
 
     /// The conversation's starting items. Default: a string input becomes
@@ -146,18 +193,34 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     /// Runs one rollout (NeMo Gym's `SimpleAgent.run`): seeds the resources session with the run body,
     /// runs ``responses(_:context:)`` in-process (so overrides apply), then verifies with the cookies the
     /// loop left (latest resources and model cookies). With `skipVerification`, no `/verify` call is made.
+    ///
+    /// With a capture on (``observability``), the run's rollout id (``RolloutCorrelation``) prefixes every
+    /// model call (`/ng-rollout/<id>[/training-token-capture]/v1/responses`), and with observability the
+    /// result carries `ng_trajectory` (task id, rollout id and `resolved` completed as the reference does).
+    /// - Throws: ``InvalidRolloutIDError`` (before seeding) for a malformed `_ng_rollout_id` when a capture is on.
     open func run(_ request: RunRequest, context: AgentCallContext) async throws -> VerifyResponse {
+        let rolloutID = try observability.rolloutID(forRunBody: request.json)
         let seedCookies = try await seedSession(for: request, cookies: context.cookies)
-        let inner = AgentCallContext(cookies: seedCookies, rolloutID: context.rolloutID, modelPathPrefix: context.modelPathPrefix)
-        let response = try await responses(request.responsesCreateParams, context: inner)
+        let inner = rolloutID.map {
+            AgentCallContext(cookies: seedCookies, rolloutID: $0, modelPathPrefix: observability.modelPathPrefix(rolloutID: $0))
+        } ?? AgentCallContext(cookies: seedCookies, rolloutID: context.rolloutID, modelPathPrefix: context.modelPathPrefix)
+        var response = try await responses(request.responsesCreateParams, context: inner)
+        let trajectory = rolloutID == nil ? nil : response.json.removeValue(forKey: TrajectoryRecorder.responseKey)
+        var result: VerifyResponse
         if configuration.skipVerification {
-            var result = request.json
-            result["response"] = .object(response.json)
-            result["reward"] = .double(configuration.skipVerificationReward)
-            result["verification_skipped"] = true
-            return try VerifyResponse(validating: .object(result))
+            var object = request.json
+            object["response"] = .object(response.json)
+            object["reward"] = .double(configuration.skipVerificationReward)
+            object["verification_skipped"] = true
+            result = try VerifyResponse(validating: .object(object))
+        } else {
+            result = try await verify(makeVerifyRequest(for: request, response: response), cookies: inner.responseCookies)
         }
-        return try await verify(makeVerifyRequest(for: request, response: response), cookies: inner.responseCookies)
+        if case .object(let record)? = trajectory, let rolloutID {
+            result.json[TrajectoryRecorder.runResultKey] = .object(TrajectoryRecorder.completed(
+                record, forRunBody: request.json, rolloutID: rolloutID, verifyResult: result.json))
+        }
+        return result
     }
 
     /// Seeds the resources session with the whole run body and returns the cookies it set.

@@ -16,6 +16,9 @@ public struct AgentDeployment: Sendable {
     public let modelServer: ServerInstance
     /// The resources server's instance.
     public let resourcesServer: ServerInstance
+    /// The rollout captures that apply to this agent: the global `observability_enabled` and
+    /// `token_id_capture` (`enabled` with `all_agents` or the block's own `token_id_capture: true`).
+    public let observability: ObservabilitySettings
 
     /// Finds the instance `instanceName` in `config` and resolves its `model_server` and
     /// `resources_server` refs.
@@ -36,6 +39,7 @@ public struct AgentDeployment: Sendable {
         self.agentConfiguration = try SimpleAgent.Configuration(name: instanceName, block: block)
         self.modelServer = try config.resolveServerRef(block["model_server"], field: "model_server", in: instance)
         self.resourcesServer = try config.resolveServerRef(block["resources_server"], field: "resources_server", in: instance)
+        self.observability = ObservabilitySettings(globalConfig: config.values, agentBlock: block)
         _ = try modelServer.baseURL()
         _ = try resourcesServer.baseURL()
     }
@@ -62,10 +66,13 @@ public struct AgentDeployment: Sendable {
         return configuration
     }
 
-    /// A ``SimpleAgent`` wired to the model and resources servers over HTTP.
+    /// A ``SimpleAgent`` wired to the model and resources servers over HTTP, with the config's
+    /// ``observability`` and the model server's ref for its trajectories.
     public func makeAgent(client: HTTPClient = .shared) throws -> SimpleAgent {
         SimpleAgent(configuration: agentConfiguration,
                     model: HTTPModelClient(baseURL: try modelServer.baseURL(), client: client),
-                    resources: HTTPResourcesClient(baseURL: try resourcesServer.baseURL(), client: client))
+                    resources: HTTPResourcesClient(baseURL: try resourcesServer.baseURL(), client: client),
+                    observability: observability,
+                    modelServerRef: ModelServerRef(type: modelServer.serverType, name: modelServer.name))
     }
 }
