@@ -3,8 +3,8 @@ import NeMoGym  // public API only: this is how a user tests an agent of their o
 
 /// A subclass that overrides one step: tool outputs are capped.
 final class CappingAgent: SimpleAgent, @unchecked Sendable {
-    override func callTool(_ call: ResponseItem, cookies: Cookies) async throws -> ToolCallOutcome {
-        var outcome = try await super.callTool(call, cookies: cookies)
+    override func callTool(_ call: ResponseItem, episode: inout Episode) async throws -> ToolCallOutcome {
+        var outcome = try await super.callTool(call, episode: &episode)
         outcome.output = String(outcome.output.prefix(10))
         return outcome
     }
@@ -12,7 +12,7 @@ final class CappingAgent: SimpleAgent, @unchecked Sendable {
 
 /// A subclass that changes the stop rule: stop as soon as any tool has run.
 final class OneToolAgent: SimpleAgent, @unchecked Sendable {
-    override func shouldStopAfterTools(step: Int) -> Bool { true }
+    override func shouldStopAfterTools(_ episode: inout Episode) -> Bool { true }
 }
 
 /// An agent written from scratch against the protocol.

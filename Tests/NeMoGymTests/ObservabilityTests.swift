@@ -70,25 +70,24 @@ struct FixtureError: Error {}
 @Suite struct ObservabilitySettingsTests {
     @Test func modelPathPrefixFollowsTheGlobalFlags() throws {
         let run: JSONObject = ["_ng_task_index": 0, "_ng_rollout_index": 0]
-        let cases: [(global: JSONObject, agent: JSONObject, prefix: String)] = [
-            ([:], [:], ""),
-            (["observability_enabled": false], [:], ""),
-            (["observability_enabled": true], [:], "/ng-rollout/0-0"),
-            (["token_id_capture": ["enabled": true, "all_agents": true]], [:], "/ng-rollout/0-0/training-token-capture"),
-            (["token_id_capture": ["enabled": true]], ["token_id_capture": true], "/ng-rollout/0-0/training-token-capture"),
-            (["token_id_capture": ["enabled": true]], ["token_id_capture": "yes"], "/ng-rollout/0-0/training-token-capture"),
-            (["token_id_capture": ["enabled": true]], [:], ""),
-            (["token_id_capture": ["enabled": false, "all_agents": true]], ["token_id_capture": true], ""),
-            (["token_id_capture": ["all_agents": true]], [:], ""),
-            (["observability_enabled": true, "token_id_capture": ["enabled": true, "all_agents": true]], [:],
+        let cases: [(global: JSONObject, agent: Bool, prefix: String)] = [
+            ([:], false, ""),
+            (["observability_enabled": false], false, ""),
+            (["observability_enabled": true], false, "/ng-rollout/0-0"),
+            (["token_id_capture": ["enabled": true, "all_agents": true]], false, "/ng-rollout/0-0/training-token-capture"),
+            (["token_id_capture": ["enabled": true]], true, "/ng-rollout/0-0/training-token-capture"),
+            (["token_id_capture": ["enabled": true]], false, ""),
+            (["token_id_capture": ["enabled": false, "all_agents": true]], true, ""),
+            (["token_id_capture": ["all_agents": true]], false, ""),
+            (["observability_enabled": true, "token_id_capture": ["enabled": true, "all_agents": true]], false,
              "/ng-rollout/0-0/training-token-capture"),
-            (["observability_enabled": true, "token_id_capture": ["enabled": true]], [:], "/ng-rollout/0-0"),
+            (["observability_enabled": true, "token_id_capture": ["enabled": true]], false, "/ng-rollout/0-0"),
             // The reference reads the flag with Python's bool(): a non-empty string is true.
-            (["observability_enabled": "false"], [:], "/ng-rollout/0-0"),
-            (["observability_enabled": 0], [:], ""),
+            (["observability_enabled": "false"], false, "/ng-rollout/0-0"),
+            (["observability_enabled": 0], false, ""),
         ]
         for (global, agent, prefix) in cases {
-            let settings = ObservabilitySettings(globalConfig: global, agentBlock: agent)
+            let settings = ObservabilitySettings(globalConfig: global, agentTokenIDCapture: agent)
             #expect(settings.modelPathPrefix(rolloutID: try settings.rolloutID(forRunBody: run)) == prefix, "\(global) \(agent)")
         }
     }

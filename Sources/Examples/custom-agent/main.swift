@@ -11,8 +11,8 @@ import NeMoGym
 final class CappedOutputAgent: SimpleAgent, @unchecked Sendable {
     let limit = 40
 
-    override func callTool(_ call: ResponseItem, cookies: Cookies) async throws -> ToolCallOutcome {
-        var outcome = try await super.callTool(call, cookies: cookies)
+    override func callTool(_ call: ResponseItem, episode: inout Episode) async throws -> ToolCallOutcome {
+        var outcome = try await super.callTool(call, episode: &episode)
         if outcome.output.count > limit {
             outcome.output = String(outcome.output.prefix(limit)) + "…"
         }

@@ -1,33 +1,49 @@
 /// NeMo Gym's default agent: call the model, run its function calls on the resources server, repeat
 /// until the model answers or a limit is hit, then verify.
 ///
-/// `SimpleAgent` reproduces the Python `SimpleAgent` step for step (see `AGENT_PROTOCOL.md` §4): the
-/// same model requests, tool calls, cookies, usage sums and final response. Its loop is split into
-/// small `open` steps, so a subclass changes one behaviour by overriding one method:
+/// `SimpleAgent` reproduces the Python `SimpleAgent` step for step: the same model requests, tool calls,
+/// cookies, usage sums and final response. Its loop is split into small `open` steps, so a subclass
+/// changes one behaviour by overriding one method.
+///
+/// ## Per-rollout state
+/// One agent object serves many rollouts at once. Every step receives the rollout's ``Episode`` (step
+/// count, the latest response, that turn's tool calls and outcomes, the items and usage so far, the
+/// cookies), and a subclass keeps its own per-rollout state in it through an ``EpisodeKey`` — never in a
+/// stored property, which every concurrent rollout would share:
 ///
 /// ```swift
-/// final class CappedOutputAgent: SimpleAgent, @unchecked Sendable {
-///     override func callTool(_ call: ResponseItem, cookies: Cookies) async throws -> ToolCallOutcome {
-///         var outcome = try await super.callTool(call, cookies: cookies)
-///         outcome.output = String(outcome.output.prefix(1_000))
+/// enum FailedToolCalls: EpisodeKey {
+///     static let defaultValue = 0
+/// }
+///
+/// /// Stops the episode after the first tool call that failed.
+/// final class StopOnToolErrorAgent: SimpleAgent, @unchecked Sendable {
+///     override func callTool(_ call: ResponseItem, episode: inout Episode) async throws -> ToolCallOutcome {
+///         let outcome = try await super.callTool(call, episode: &episode)
+///         if outcome.isError { episode[FailedToolCalls.self] += 1 }
 ///         return outcome
+///     }
+///
+///     override func shouldStopAfterTools(_ episode: inout Episode) -> Bool {
+///         episode[FailedToolCalls.self] > 0 || super.shouldStopAfterTools(&episode)
 ///     }
 /// }
 /// ```
 ///
+/// The compiler asks a subclass to restate `@unchecked Sendable`; that is all it should restate. Stored
+/// properties of a subclass must stay constant (`let` configuration). Debug builds check it: a subclass
+/// whose stored property changes during a rollout gets one warning on standard error naming it, and
+/// ``ConcurrentRolloutCheck`` finds the wrong rewards it causes in a unit test.
+///
 /// | step | default |
 /// |---|---|
 /// | ``normalizedInput(_:)`` | a string input becomes one user message |
-/// | ``callModel(_:)`` | one model call; validates the answer |
-/// | ``shouldStopBeforeTools(_:)`` | stop on `incomplete_details`, or on assistant messages without function calls |
-/// | ``callTool(_:cookies:)`` | parse arguments (Python rules) and call the tool; errors become model-visible output |
-/// | ``shouldStopAfterTools(step:)`` | stop when `max_steps` is set and reached |
-/// | ``makeFinalResponse(last:output:usage:)`` | the last model response with every new item and the summed usage |
+/// | ``callModel(_:episode:)`` | one model call; validates the answer |
+/// | ``shouldStopBeforeTools(_:episode:)`` | stop on `incomplete_details`, or on assistant messages without function calls |
+/// | ``callTool(_:episode:)`` | parse arguments (Python rules) and call the tool; errors become model-visible output |
+/// | ``shouldStopAfterTools(_:)`` | stop when `max_steps` is set and reached |
+/// | ``makeFinalResponse(_:)`` | the last model response with every new item and the summed usage |
 /// | ``seedSession(for:cookies:)``, ``makeVerifyRequest(for:response:)``, ``verify(_:cookies:)`` | the rollout around the loop |
-///
-/// - Important: `SimpleAgent` is `@unchecked Sendable` and its own stored state is immutable.
-///   Subclasses must keep theirs immutable too, or protect it (for example with a `Mutex`), because one
-///   agent serves many rollouts concurrently.
 open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     /// The agent's settings.
     public let configuration: Configuration
@@ -39,6 +55,8 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     public let observability: ObservabilitySettings
     /// The model server's ref, recorded in the trajectory's model-call refs.
     public let modelServerRef: ModelServerRef?
+    /// Debug builds: the subclass's stored values at creation, to warn when a rollout changes them.
+    private let storedStateCheck = StoredStateCheck()
 
     /// Creates an agent.
     public init(configuration: Configuration = Configuration(), model: any ModelClient, resources: any ResourcesClient,
@@ -48,6 +66,7 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
         self.resources = resources
         self.observability = observability
         self.modelServerRef = modelServerRef
+        storedStateCheck.record(self)
     }
 
     /// The instance name from the configuration.
@@ -59,66 +78,63 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     ///
     /// Sets the latest resources and model cookies on `context` for the caller.
     open func responses(_ params: ResponseCreateParams, context: AgentCallContext) async throws -> Response {
+        var episode = Episode(params: params, rolloutID: context.rolloutID, resourcesCookies: context.cookies)
         let input = normalizedInput(params)
         var conversation = Conversation(params: params, input: input)
-        var trajectory = makeTrajectoryRecorder(context: context)
+        episode.trajectory = makeTrajectoryRecorder(context: context)
         let path = context.modelPathPrefix + "/v1/responses"
-        var newOutputs: [ResponseItem] = []
-        var usage: ResponseUsage? = nil
-        var modelCookies = Cookies()
-        var resourcesCookies = context.cookies
-        var step = 0
         var last: Response
         while true {
-            step += 1
-            let started = trajectory?.modelCallStarted()
-            let turn = try await callModel(ModelRequest(params: conversation.params, path: path, cookies: modelCookies,
-                                                        preEncodedBody: conversation.encodedBody))
-            modelCookies = turn.cookies
+            try Task.checkCancellation()
+            episode.step += 1
+            episode.lastToolCalls = []
+            let request = ModelRequest(params: conversation.params, path: path, cookies: episode.modelCookies,
+                                       preEncodedBody: conversation.encodedBody)
+            let started = episode.trajectory == nil ? nil : TrajectoryRecorder.now()
+            let turn = try await callModel(request, episode: &episode)
+            episode.modelCookies = turn.cookies
             last = turn.response
+            episode.lastResponse = last
             let output = last.output
-            if let started { trajectory?.recordModelTurn(question: input + newOutputs, response: last, startedAt: started) }
-            newOutputs += output
+            if let started { episode.trajectory?.recordModelTurn(question: input + episode.output, response: last, startedAt: started) }
+            episode.output += output
             conversation.append(output)
-            usage = ResponseUsage.accumulate(usage, last.usage)
-            if shouldStopBeforeTools(last) {
-                if last.incompleteDetails != nil { trajectory?.markIncomplete() }
+            episode.usage = ResponseUsage.accumulate(episode.usage, last.usage)
+            if shouldStopBeforeTools(last, episode: &episode) {
+                if last.incompleteDetails != nil { episode.trajectory?.markIncomplete() }
                 break
             }
             for call in output where call.type == "function_call" {
-                let outcome: ToolCallOutcome
-                if trajectory != nil {
-                    let cookies = resourcesCookies
-                    let (measured, timing) = try await TrajectoryRecorder.ToolTiming.measure { try await callTool(call, cookies: cookies) }
-                    trajectory?.recordToolCall(call, outcome: measured, timing: timing)
-                    outcome = measured
-                } else {
-                    outcome = try await callTool(call, cookies: resourcesCookies)
-                }
-                if outcome.calledServer { resourcesCookies = outcome.cookies }
+                try Task.checkCancellation()
+                let stopwatch = episode.trajectory == nil ? nil : TrajectoryRecorder.Stopwatch()
+                let outcome = try await callTool(call, episode: &episode)
+                if let stopwatch { episode.trajectory?.recordToolCall(call, outcome: outcome, timing: stopwatch.timing()) }
+                if outcome.calledServer { episode.resourcesCookies = outcome.cookies }
+                episode.lastToolCalls.append(Episode.ToolCall(call: call, outcome: outcome))
                 let item = ResponseItem.functionCallOutput(callID: call.callID ?? "", output: outcome.output)
-                newOutputs.append(item)
+                episode.output.append(item)
                 conversation.append([item])
             }
-            trajectory?.finishTools(ofTurn: output)
-            if shouldStopAfterTools(step: step) {
-                trajectory?.markIncomplete()
+            episode.trajectory?.finishTools(ofTurn: output)
+            if shouldStopAfterTools(&episode) {
+                episode.trajectory?.markIncomplete()
                 break
             }
         }
-        context.setResponseCookies(resourcesCookies.merging(modelCookies))
-        var final = makeFinalResponse(last: last, output: newOutputs, usage: usage)
-        if let trajectory {
-            final.json[TrajectoryRecorder.responseKey] = .object(makeTrajectory(trajectory, conversation: input + newOutputs))
+        context.setResponseCookies(episode.resourcesCookies.merging(episode.modelCookies))
+        storedStateCheck.verify(self)
+        var final = makeFinalResponse(episode)
+        if let trajectory = episode.trajectory {
+            final.json[TrajectoryRecorder.responseKey] = .object(makeTrajectory(trajectory, conversation: input + episode.output, episode: episode))
         }
         return final
     }
 
     // MARK: - Observability
 
-    /// The recorder of this call's trajectory, or `nil` for none. Default: one when `observability_enabled`
-    /// is on and the call is rollout-scoped (a `/ng-rollout/{id}/...` request or a `/run` with a rollout
-    /// id), as the reference's `responses` decides.
+    /// The recorder of this call's trajectory (kept in ``Episode/trajectory``), or `nil` for none. Default:
+    /// one when `observability_enabled` is on and the call is rollout-scoped (a `/ng-rollout/{id}/...`
+    /// request, or ``run(_:context:)`` with a rollout id), as the reference's `responses` decides.
     open func makeTrajectoryRecorder(context: AgentCallContext) -> TrajectoryRecorder? {
         guard observability.observabilityEnabled, let rolloutID = context.rolloutID else { return nil }
         return TrajectoryRecorder(rolloutID: rolloutID, modelRef: modelServerRef)
@@ -127,7 +143,7 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     /// The trajectory returned under `_ng_trajectory` in the response (``run(_:context:)`` moves it to
     /// `ng_trajectory` in its result). Default: the recorder's record, with the episode's input and every
     /// new item as the conversation.
-    open func makeTrajectory(_ recorder: TrajectoryRecorder, conversation: [ResponseItem]) -> JSONObject {
+    open func makeTrajectory(_ recorder: TrajectoryRecorder, conversation: [ResponseItem], episode: Episode) -> JSONObject {
         recorder.record(conversation: conversation)
     }
 
@@ -137,9 +153,9 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
         params.input.normalizedItems
     }
 
-    /// Calls the model once and validates its answer.
+    /// Calls the model once and validates its answer. `episode.step` is already this call's number.
     /// - Throws: ``InnerServerError`` for a non-2xx answer, ``InvalidModelResponseError`` for an invalid one.
-    open func callModel(_ request: ModelRequest) async throws -> ModelTurn {
+    open func callModel(_ request: ModelRequest, episode: inout Episode) async throws -> ModelTurn {
         let reply = try await model.createResponse(request)
         let response = try Response(validating: reply.body)
         return ModelTurn(response: response, cookies: reply.cookies)
@@ -147,7 +163,7 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
 
     /// Whether the loop ends right after this model turn, before its function calls run. Default: when
     /// `incomplete_details` is set, or when the turn has an assistant message and no function call.
-    open func shouldStopBeforeTools(_ response: Response) -> Bool {
+    open func shouldStopBeforeTools(_ response: Response, episode: inout Episode) -> Bool {
         if response.incompleteDetails != nil { return true }
         let output = response.output
         let hasFunctionCall = output.contains { $0.type == "function_call" }
@@ -155,11 +171,12 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
         return !hasFunctionCall && hasAssistantMessage
     }
 
-    /// Runs one function call. Default: parses `arguments` as Python's `json.loads` does; on a parse
-    /// error the tool is not called and the output is
+    /// Runs one function call with the resources cookies of `episode`. Default: parses `arguments` as
+    /// Python's `json.loads` does; on a parse error the tool is not called and the output is
     /// `{"error": "Invalid tool call arguments: JSONDecodeError('...')"}`; otherwise the tool's raw
     /// answer text is the output, whatever its status.
-    open func callTool(_ call: ResponseItem, cookies: Cookies) async throws -> ToolCallOutcome {
+    open func callTool(_ call: ResponseItem, episode: inout Episode) async throws -> ToolCallOutcome {
+        let cookies = episode.resourcesCookies
         let argumentsText = call.arguments ?? ""
         let arguments: JSONValue
         do {
@@ -172,19 +189,19 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
         return ToolCallOutcome(output: result.body, cookies: result.cookies, calledServer: true, status: result.status)
     }
 
-    /// Whether the loop ends after a turn's tools ran. Default: when `max_steps` is set (not 0) and
-    /// `step` (the number of model calls so far) has reached it.
-    open func shouldStopAfterTools(step: Int) -> Bool {
-        guard let maxSteps = configuration.maxSteps, maxSteps > 0 else { return false }
-        return step >= maxSteps
+    /// Whether the loop ends after a turn's tools ran (`episode.lastToolCalls` holds them). Default: as NeMo
+    /// Gym's `if max_steps and step >= max_steps`: when `max_steps` is set (not 0) and `episode.step` (the number of model calls so far) has reached it.
+    open func shouldStopAfterTools(_ episode: inout Episode) -> Bool {
+        guard let maxSteps = configuration.maxSteps, maxSteps != 0 else { return false }
+        return episode.step >= maxSteps
     }
 
     /// The response returned to the caller. Default: the last model response with `output` replaced by
     /// every new item of the episode and `usage` by the accumulated usage.
-    open func makeFinalResponse(last: Response, output: [ResponseItem], usage: ResponseUsage?) -> Response {
-        var final = last
-        final.output = output
-        final.usage = usage
+    open func makeFinalResponse(_ episode: Episode) -> Response {
+        guard var final = episode.lastResponse else { preconditionFailure("makeFinalResponse before the first model call") }
+        final.output = episode.output
+        final.usage = episode.usage
         return final
     }
 
@@ -196,7 +213,7 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     ///
     /// With a capture on (``observability``), the run's rollout id (``RolloutCorrelation``) prefixes every
     /// model call (`/ng-rollout/<id>[/training-token-capture]/v1/responses`), and with observability the
-    /// result carries `ng_trajectory` (task id, rollout id and `resolved` completed as the reference does).
+    /// result ends with `ng_trajectory` (task id, rollout id and `resolved` completed as the reference does).
     /// - Throws: ``InvalidRolloutIDError`` (before seeding) for a malformed `_ng_rollout_id` when a capture is on.
     open func run(_ request: RunRequest, context: AgentCallContext) async throws -> VerifyResponse {
         let rolloutID = try observability.rolloutID(forRunBody: request.json)
@@ -205,6 +222,7 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
             AgentCallContext(cookies: seedCookies, rolloutID: $0, modelPathPrefix: observability.modelPathPrefix(rolloutID: $0))
         } ?? AgentCallContext(cookies: seedCookies, rolloutID: context.rolloutID, modelPathPrefix: context.modelPathPrefix)
         var response = try await responses(request.responsesCreateParams, context: inner)
+        try Task.checkCancellation()
         let trajectory = rolloutID == nil ? nil : response.json.removeValue(forKey: TrajectoryRecorder.responseKey)
         var result: VerifyResponse
         if configuration.skipVerification {
@@ -271,6 +289,10 @@ public struct ToolCallOutcome: Sendable {
     public var calledServer: Bool
     /// The tool's HTTP status, when it was called.
     public var status: Int?
+
+    /// Whether the call failed: its arguments did not parse (the tool was not called), or the tool answered
+    /// with an HTTP error status (4xx/5xx). The model sees the error text as the output either way.
+    public var isError: Bool { !calledServer || (status ?? 200) >= 400 }
 
     /// Creates an outcome.
     public init(output: String, cookies: Cookies, calledServer: Bool, status: Int? = nil) {

@@ -43,7 +43,7 @@ public struct BenchmarkRunner: Sendable {
         let ports = fakesLine.split(separator: " ").compactMap { part -> Int? in
             part.split(separator: "=").last.flatMap { Int($0) }
         }
-        guard ports.count == 2 else { throw ConfigurationError("gym bench: the fakes process printed '\(fakesLine)'") }
+        guard ports.count == 2 else { throw ConfigError(.invalidValue, "gym bench: the fakes process printed '\(fakesLine)'") }
         let agentPort = try FreePort.find()
         let config = """
         bench_model:
@@ -87,11 +87,11 @@ public struct BenchmarkRunner: Sendable {
             return (stats["received"]?.int ?? 0, stats["sent"]?.int ?? 0)
         }
         let bytesBefore = try await fakeBytes()
-        guard let before = ProcessStats.read(pid: agent.pid) else { throw ConfigurationError("gym bench: cannot read /proc for the agent") }
+        guard let before = ProcessStats.read(pid: agent.pid) else { throw ConfigError(.invalidValue, "gym bench: cannot read /proc for the agent") }
         let started = ContinuousClock.now
         let outcome = try await drive(client: client, url: base + "/run", count: options.rollouts, offset: options.warmup)
         let elapsed = ContinuousClock.now - started
-        guard let after = ProcessStats.read(pid: agent.pid) else { throw ConfigurationError("gym bench: cannot read /proc for the agent") }
+        guard let after = ProcessStats.read(pid: agent.pid) else { throw ConfigError(.invalidValue, "gym bench: cannot read /proc for the agent") }
         let bytesAfter = try await fakeBytes()
 
         let n = Double(max(options.rollouts, 1))

@@ -42,7 +42,7 @@ final class ChildProcess: Sendable {
                     return true
                 }
                 if state.ended {
-                    done.append((continuation, .failure(ConfigurationError("a child process ended before printing '\(needle)'"))))
+                    done.append((continuation, .failure(ConfigError(.invalidValue, "a child process ended before printing '\(needle)'"))))
                     return true
                 }
                 return false
@@ -73,7 +73,7 @@ final class ChildProcess: Sendable {
 enum FreePort {
     static func find() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ConfigurationError("cannot create a socket to find a free port") }
+        guard fd >= 0 else { throw ConfigError(.invalidValue, "cannot create a socket to find a free port") }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -83,7 +83,7 @@ enum FreePort {
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
         }
-        guard bound else { throw ConfigurationError("cannot bind a loopback socket to find a free port") }
+        guard bound else { throw ConfigError(.invalidValue, "cannot bind a loopback socket to find a free port") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -6,7 +6,7 @@ public enum ServeCommand: GymCommand {
     public static let path = ["serve"]
     public static let summary = "Serve an agent over HTTP from a NeMo Gym config"
     public static let usage = """
-    USAGE: gym serve [--agent NAME] [CONFIG.yaml...] [--log-level info|debug]
+    USAGE: gym serve [--agent NAME] [CONFIG.yaml...] [key=value...] [--log-level LEVEL]
 
     With no CONFIG, reads the whole config from NEMO_GYM_CONFIG_DICT (YAML or JSON text) and serves the
     instance named by NEMO_GYM_CONFIG_PATH, as a NeMo Gym launcher starts its child servers. With CONFIG
@@ -17,7 +17,8 @@ public enum ServeCommand: GymCommand {
 
     OPTIONS:
       --agent NAME          the agent instance (the config's top-level key)
-      --log-level LEVEL     info (default) or debug (one line per request on stderr)
+      --log-level LEVEL     debug, info (default), warning or error; also NEMO_GYM_SWIFT_LOG_LEVEL.
+                            info: one line per failed request; debug: one line per request
       -h, --help            show this help
     """
 
@@ -43,58 +44,32 @@ public enum ServeCommand: GymCommand {
     }
 
     /// What `gym serve` serves: the deployment read from the config and its (not yet started) server.
-    struct Serving: Sendable {
-        /// The agent instance, its settings and where its model and resources servers are.
-        let deployment: AgentDeployment
-        /// The HTTP server answering with the agent's routes.
-        let server: HTTPServer
+    typealias Serving = AgentLauncher.Serving
 
-        /// Starts the server; a taken port is reported with the block that sets it.
-        /// - Returns: the bound port.
-        func start() async throws -> Int {
-            do {
-                return try await server.start()
-            } catch {
-                let instance = deployment.instance
-                throw HTTPServerError(code: error.code, message: "cannot serve agent '\(instance.name)': \(error.message) "
-                                          + "(the port is set by 'port:' in the block '\(instance.blockPath)')")
-            }
-        }
-
-        /// `http://HOST:PORT` for the instance's host (IPv6 hosts in brackets).
-        func url(port: Int) -> String {
-            let host = deployment.instance.host
-            return "http://\(host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host):\(port)"
-        }
-    }
-
-    /// Reads the arguments and the config (files, or the environment without files) and builds the server,
-    /// without starting it.
-    /// - Throws: ``UsageError`` for bad arguments; ``ConfigError``, ``ConfigurationError`` or ``YAMLError``
+    /// Reads the arguments and the config (files, or the environment without files) and builds the server
+    /// with the implementation the agent block names (``AgentLauncher/builtIn``), without starting it.
+    /// - Throws: ``UsageError`` for bad arguments; ``ConfigError``, ``ConfigError`` or ``YAMLError``
     ///   naming the config input and the fix.
     static func makeServer(_ arguments: [String], console: Console, environment: [String: String]) throws -> Serving {
         let parsed = try parser.parse(arguments)
-        let level = parsed.value("log-level") ?? "info"
-        guard level == "info" || level == "debug" else { throw UsageError("--log-level must be info or debug, got '\(level)'") }
-        let config: GlobalConfig
-        let instanceName: String
-        if parsed.positionals.isEmpty {
-            if parsed.value("agent") != nil {
-                throw UsageError("--agent needs CONFIG files (without them, NEMO_GYM_CONFIG_PATH names the instance)")
+        var options = AgentLauncher.Options()
+        if let text = parsed.value("log-level") {
+            guard let level = AgentLog.Level(name: text) else {
+                throw UsageError("--log-level must be debug, info, warning or error, got '\(text)'")
             }
-            (config, instanceName) = try GlobalConfig.fromEnvironment(environment)
-        } else {
-            config = try GlobalConfig.load(files: parsed.positionals).resolved(environment: environment)
-            instanceName = try AgentDeployment.agentInstanceName(in: config, named: parsed.value("agent"))
+            options.logLevel = level
         }
-        let deployment = try AgentDeployment(config: config, instanceName: instanceName)
-        var log: (@Sendable (String) -> Void)? = nil
-        if level == "debug" {
-            let name = instanceName
-            log = { line in console.printError("(\(name)) \(line)") }
+        if parsed.positionals.isEmpty, parsed.value("agent") != nil {
+            throw UsageError("--agent needs CONFIG files (without them, NEMO_GYM_CONFIG_PATH names the instance)")
         }
-        let server = HTTPServer(configuration: try deployment.serverConfiguration(),
-                                handler: AgentServer(agent: try deployment.makeAgent(), debugLog: log).handler)
-        return Serving(deployment: deployment, server: server)
+        for argument in parsed.positionals {
+            if argument.contains("=") && !argument.hasSuffix(".yaml") && !argument.hasSuffix(".yml") {
+                options.overrides.append(argument)
+            } else {
+                options.configFiles.append(argument)
+            }
+        }
+        options.agentName = parsed.value("agent")
+        return try AgentLauncher.builtIn.makeServing(options, environment: environment, logSink: { console.writeError($0) })
     }
 }

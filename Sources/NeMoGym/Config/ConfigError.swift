@@ -1,4 +1,5 @@
-/// A config could not be loaded, composed or resolved (YAML syntax problems are ``YAMLError``s).
+/// A config could not be loaded, composed, resolved or read into an agent's settings (YAML syntax
+/// problems are ``YAMLError``s).
 ///
 /// Messages are sentences that name the input, quote the bad value and say how to fix it.
 public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -6,7 +7,7 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String {
             case fileNotFound, missingValues, interpolation, serverRefNotFound, unknownInstance, missingPort
-            case missingEnvironment, invalidStructure
+            case missingEnvironment, invalidStructure, invalidValue, unknownImplementation, invalidArguments
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -27,6 +28,14 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let missingEnvironment = Code(.missingEnvironment)
         /// The config does not have the expected shape (for example a server block that is not a mapping).
         public static let invalidStructure = Code(.invalidStructure)
+
+        /// A setting has a value of the wrong type or range (NeMo Gym's pydantic would refuse it too), or a
+        /// required setting is missing.
+        public static let invalidValue = Code(.invalidValue)
+        /// An agent block's implementation key names no implementation this server knows.
+        public static let unknownImplementation = Code(.unknownImplementation)
+        /// The arguments of an agent executable (``AgentLauncher/Options/init(arguments:)``) are wrong.
+        public static let invalidArguments = Code(.invalidArguments)
 
         /// The kind's name.
         public var description: String { kind.rawValue }

@@ -10,7 +10,7 @@
 /// Flags are read with Python's truthiness, as the reference's `bool(...)` does (`"false"` is true there).
 ///
 /// ```swift
-/// let settings = ObservabilitySettings(globalConfig: config.values, agentBlock: agent.block)
+/// let settings = ObservabilitySettings(globalConfig: config.values, agentTokenIDCapture: true)
 /// settings.modelPathPrefix(rolloutID: "0-0")   // "/ng-rollout/0-0" with observability on
 /// ```
 public struct ObservabilitySettings: Sendable, Hashable {
@@ -28,13 +28,14 @@ public struct ObservabilitySettings: Sendable, Hashable {
         self.tokenIDCapture = tokenIDCapture
     }
 
-    /// Reads the settings from the global config and the agent's own block: `observability_enabled`;
-    /// `token_id_capture.enabled` and then `token_id_capture.all_agents` or the block's `token_id_capture`.
-    public init(globalConfig: JSONObject, agentBlock: JSONObject = [:]) {
+    /// Reads the settings from the global config: `observability_enabled`; `token_id_capture.enabled` and
+    /// then `token_id_capture.all_agents` or the agent's own `token_id_capture` setting
+    /// (``SimpleAgent/Configuration/tokenIDCapture``).
+    public init(globalConfig: JSONObject, agentTokenIDCapture: Bool = false) {
         observabilityEnabled = globalConfig["observability_enabled"]?.isTruthy ?? false
         var tokenCapture = false
         if case .object(let block)? = globalConfig["token_id_capture"], block["enabled"]?.isTruthy ?? false {
-            tokenCapture = (block["all_agents"]?.isTruthy ?? false) || ObservabilitySettings.laxBool(agentBlock["token_id_capture"])
+            tokenCapture = (block["all_agents"]?.isTruthy ?? false) || agentTokenIDCapture
         }
         tokenIDCapture = tokenCapture
     }
@@ -54,16 +55,5 @@ public struct ObservabilitySettings: Sendable, Hashable {
     /// training-token capture `/ng-rollout/<id>/training-token-capture`.
     public func modelPathPrefix(rolloutID: String?) -> String {
         RolloutCorrelation.pathPrefix(rolloutID: rolloutID, tokenCapture: tokenIDCapture)
-    }
-
-    /// Reads an agent-level boolean field as pydantic's lax mode reads it (`true`, `1`, `"yes"`, `"on"`...);
-    /// anything else is false.
-    static func laxBool(_ value: JSONValue?) -> Bool {
-        switch value {
-        case .bool(let b)?: return b
-        case .number(let n)?: return n.doubleValue == 1
-        case .string(let s)?: return ["1", "on", "t", "true", "y", "yes"].contains(s.lowercased())
-        default: return false
-        }
     }
 }

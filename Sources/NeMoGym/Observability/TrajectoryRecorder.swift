@@ -28,9 +28,10 @@ public struct ModelServerRef: Sendable, Hashable {
 ///
 /// ```swift
 /// var recorder = TrajectoryRecorder(rolloutID: "0-0", modelRef: ModelServerRef(name: "policy_model"))
-/// let started = recorder.modelCallStarted()
+/// let started = TrajectoryRecorder.now()
 /// recorder.recordModelTurn(question: input, response: response, startedAt: started)
-/// recorder.recordToolCall(call, outcome: outcome, timing: timing)
+/// let stopwatch = TrajectoryRecorder.Stopwatch()
+/// recorder.recordToolCall(call, outcome: outcome, timing: stopwatch.timing())
 /// recorder.finishTools(ofTurn: response.output)
 /// let trajectory = recorder.record(conversation: input + outputs)
 /// ```
@@ -62,16 +63,26 @@ public struct TrajectoryRecorder: Sendable {
             self.completedAt = max(startedAt, completedAt)
             self.durationMilliseconds = durationMilliseconds
         }
+    }
 
-        /// Measures `body` as the reference does (`time()` around it, `perf_counter` for the duration).
-        public static func measure<T>(_ body: () async throws -> T) async rethrows -> (T, ToolTiming) {
-            let started = TrajectoryRecorder.now()
-            let clock = ContinuousClock()
-            let start = clock.now
-            let value = try await body()
-            let elapsed = clock.now - start
+    /// Times one tool call as the reference does: Unix time before and after (`time()`), a monotonic
+    /// duration (`perf_counter`).
+    public struct Stopwatch: Sendable {
+        /// Unix seconds at the start.
+        public let startedAt: Double
+        private let start: ContinuousClock.Instant
+
+        /// Starts timing.
+        public init() {
+            startedAt = TrajectoryRecorder.now()
+            start = ContinuousClock.now
+        }
+
+        /// The timing from the start until now.
+        public func timing() -> ToolTiming {
+            let elapsed = ContinuousClock.now - start
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            return (value, ToolTiming(startedAt: started, completedAt: TrajectoryRecorder.now(), durationMilliseconds: milliseconds))
+            return ToolTiming(startedAt: startedAt, completedAt: TrajectoryRecorder.now(), durationMilliseconds: milliseconds)
         }
     }
 
@@ -107,9 +118,6 @@ public struct TrajectoryRecorder: Sendable {
     public static func now() -> Double { Date().timeIntervalSince1970 }
 
     // MARK: - Feeding
-
-    /// Notes the start of a model call; returns the time to pass to ``recordModelTurn(question:response:startedAt:completedAt:)``.
-    public func modelCallStarted() -> Double { TrajectoryRecorder.now() }
 
     /// Records one model turn: a model-call ref (or the gap `model_call_reference_unavailable` when the
     /// response has no id) and a turn whose `question` is the input sent, `answer` the non-reasoning

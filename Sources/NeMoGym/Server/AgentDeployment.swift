@@ -1,11 +1,14 @@
 /// How to run one agent instance of a NeMo Gym config: its `simple_agent` settings, where its model and
 /// resources servers are, and where to listen.
 ///
+/// ``AgentLauncher`` builds one from NeMo Gym's environment variables or config files and hands it to
+/// your factory; from it you wire your agent:
+///
 /// ```swift
-/// let (config, name) = try GlobalConfig.fromEnvironment()   // as a NeMo Gym child server starts
-/// let deployment = try AgentDeployment(config: config, instanceName: name)
-/// let server = HTTPServer(configuration: deployment.serverConfiguration,
-///                         handler: AgentServer(agent: deployment.makeAgent()).handler)
+/// let launcher = AgentLauncher { deployment in
+///     SimpleAgent(configuration: deployment.agentConfiguration,
+///                 model: try deployment.modelClient(), resources: try deployment.resourcesClient())
+/// }
 /// ```
 public struct AgentDeployment: Sendable {
     /// The agent's instance (top-level key, type `responses_api_agents`).
@@ -16,42 +19,54 @@ public struct AgentDeployment: Sendable {
     public let modelServer: ServerInstance
     /// The resources server's instance.
     public let resourcesServer: ServerInstance
+    /// The whole (resolved) config the instance came from, for settings of your own.
+    public let config: GlobalConfig
     /// The rollout captures that apply to this agent: the global `observability_enabled` and
     /// `token_id_capture` (`enabled` with `all_agents` or the block's own `token_id_capture: true`).
     public let observability: ObservabilitySettings
 
+    /// The implementation key of the agent's block (`simple_agent` in
+    /// `my_agent: {responses_api_agents: {simple_agent: {...}}}`).
+    public var implementation: String { instance.implementation }
+
+    /// Keys of the agent's block that a `simple_agent` does not read, in block order (a typo, or a
+    /// setting meant for another agent); ``AgentLauncher`` warns about them at start-up.
+    public var unusedKeys: [String] { SimpleAgent.Configuration.unusedKeys(in: instance.block) }
+
     /// Finds the instance `instanceName` in `config` and resolves its `model_server` and
     /// `resources_server` refs.
-    /// - Throws: ``ConfigError`` or ``ConfigurationError`` naming the instance, the field and the fix.
+    /// - Throws: ``ConfigError`` or ``ConfigError`` naming the instance, the field and the fix.
     public init(config: GlobalConfig, instanceName: String) throws {
         let instance = try config.serverInstance(named: instanceName)
         guard instance.serverType == "responses_api_agents" else {
-            throw ConfigurationError("'\(instanceName)' is a \(instance.serverType) instance, not an agent: name an instance whose block is under 'responses_api_agents'")
+            throw ConfigError(.invalidValue, "'\(instanceName)' is a \(instance.serverType) instance, not an agent: name an instance whose block is under 'responses_api_agents'")
         }
         var block = instance.block
         for key in ["skip_verification", "skip_verification_reward"] where block[key] == nil {
             if let global = config.values[key] { block[key] = global }
         }
         for field in ["model_server", "resources_server"] where block[field] == nil {
-            throw ConfigurationError("agent '\(instanceName)' has no '\(field)': add '\(field): {type: \(field == "model_server" ? "responses_api_models" : "resources_servers"), name: <instance>}' to the block '\(instance.blockPath)'")
+            throw ConfigError(.invalidValue, "agent '\(instanceName)' has no '\(field)': add '\(field): {type: \(field == "model_server" ? "responses_api_models" : "resources_servers"), name: <instance>}' to the block '\(instance.blockPath)'")
         }
         self.instance = instance
+        self.config = config
         self.agentConfiguration = try SimpleAgent.Configuration(name: instanceName, block: block)
         self.modelServer = try config.resolveServerRef(block["model_server"], field: "model_server", in: instance)
         self.resourcesServer = try config.resolveServerRef(block["resources_server"], field: "resources_server", in: instance)
-        self.observability = ObservabilitySettings(globalConfig: config.values, agentBlock: block)
+        self.observability = ObservabilitySettings(globalConfig: config.values,
+                                                   agentTokenIDCapture: agentConfiguration.tokenIDCapture)
         _ = try modelServer.baseURL()
         _ = try resourcesServer.baseURL()
     }
 
     /// The only agent instance of `config`, or `name` when given.
-    /// - Throws: ``ConfigurationError`` when `name` is `nil` and there is not exactly one agent instance.
+    /// - Throws: ``ConfigError`` when `name` is `nil` and there is not exactly one agent instance.
     public static func agentInstanceName(in config: GlobalConfig, named name: String?) throws -> String {
         if let name { return name }
         let agents = config.serverInstances.filter { $0.serverType == "responses_api_agents" }.map(\.name)
         guard agents.count == 1 else {
             let list = agents.isEmpty ? "none" : agents.joined(separator: ", ")
-            throw ConfigurationError("choose the agent instance to serve with --agent NAME (agent instances in the config: \(list))")
+            throw ConfigError(.invalidValue, "choose the agent instance to serve with --agent NAME (agent instances in the config: \(list))")
         }
         return agents[0]
     }
@@ -66,13 +81,24 @@ public struct AgentDeployment: Sendable {
         return configuration
     }
 
+    /// A client for the model server over HTTP.
+    public func modelClient(client: HTTPClient = .shared) throws -> HTTPModelClient {
+        HTTPModelClient(baseURL: try modelServer.baseURL(), client: client)
+    }
+
+    /// A client for the resources server over HTTP.
+    public func resourcesClient(client: HTTPClient = .shared) throws -> HTTPResourcesClient {
+        HTTPResourcesClient(baseURL: try resourcesServer.baseURL(), client: client)
+    }
+
+    /// The model server's ref (`{type, name}`), as trajectories record it.
+    public var modelServerRef: ModelServerRef { ModelServerRef(type: modelServer.serverType, name: modelServer.name) }
+
     /// A ``SimpleAgent`` wired to the model and resources servers over HTTP, with the config's
-    /// ``observability`` and the model server's ref for its trajectories.
+    /// ``observability`` and ``modelServerRef`` for its trajectories.
     public func makeAgent(client: HTTPClient = .shared) throws -> SimpleAgent {
         SimpleAgent(configuration: agentConfiguration,
-                    model: HTTPModelClient(baseURL: try modelServer.baseURL(), client: client),
-                    resources: HTTPResourcesClient(baseURL: try resourcesServer.baseURL(), client: client),
-                    observability: observability,
-                    modelServerRef: ModelServerRef(type: modelServer.serverType, name: modelServer.name))
+                    model: try modelClient(client: client), resources: try resourcesClient(client: client),
+                    observability: observability, modelServerRef: modelServerRef)
     }
 }

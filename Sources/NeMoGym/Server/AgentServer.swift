@@ -22,14 +22,15 @@ public struct AgentServer: Sendable {
     /// The name of the agent's own session cookie and the prefix of its error messages:
     /// `<AgentClass>___<instance name>`, e.g. `SimpleAgent___my_agent`.
     public let serverIdentity: String
-    /// Called with one line per request at debug level (`nil`: no request log).
-    public let debugLog: (@Sendable (String) -> Void)?
+    /// Where request lines go: at debug level one line per request, at info level one line per failed
+    /// request (status 4xx/5xx) with its status and error text (`nil`: no request log).
+    public let log: AgentLog?
 
     /// Creates a server for `agent`.
-    public init(agent: any ResponsesAPIAgent, debugLog: (@Sendable (String) -> Void)? = nil) {
+    public init(agent: any ResponsesAPIAgent, log: AgentLog? = nil) {
         self.agent = agent
         self.serverIdentity = "\(String(describing: type(of: agent)))___\(agent.instanceName)"
-        self.debugLog = debugLog
+        self.log = log
     }
 
     /// The handler to give an ``HTTPServer``.
@@ -41,7 +42,14 @@ public struct AgentServer: Sendable {
     /// Answers one request.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
         let response = await route(request)
-        debugLog?("\(request.method) \(request.target) -> \(response.status)")
+        if let log {
+            if response.status >= 400 && response.status != 404 && response.status != 405 {
+                let text = String(decoding: response.body.prefix(2_000), as: UTF8.self)
+                log.info("\(request.method) \(request.target) -> \(response.status): \(text)")
+            } else {
+                log.debug("\(request.method) \(request.target) -> \(response.status)")
+            }
+        }
         return response
     }
 
