@@ -158,6 +158,30 @@ import Testing
         #expect(result.json["ng_trajectory"] == nil)
     }
 
+    /// A subclass changes the trajectory through the hooks, without touching the loop.
+    final class GapNotingAgent: SimpleAgent, @unchecked Sendable {
+        override func callTool(_ call: ResponseItem, episode: inout Episode) async throws -> ToolCallOutcome {
+            episode.trajectory?.addGap(code: "sandbox_unavailable", invocationID: "root", detail: call.callID)
+            return try await super.callTool(call, episode: &episode)
+        }
+
+        override func makeTrajectory(_ recorder: TrajectoryRecorder, conversation: [ResponseItem], episode: Episode) -> JSONObject {
+            var record = super.makeTrajectory(recorder, conversation: conversation, episode: episode)
+            record["schema_version"] = "1.0"
+            return record
+        }
+    }
+
+    @Test func subclassesExtendTheTrajectoryThroughTheEpisode() async throws {
+        let row = try observabilityFixture("python_simple_agent_rollouts.jsonl")[0]
+        let (model, resources) = try Self.replay(of: row)
+        let agent = GapNotingAgent(model: model, resources: resources, observability: ObservabilitySettings(observabilityEnabled: true))
+        var body: JSONObject = [:]
+        for key in ["responses_create_params", "_ng_task_index", "_ng_rollout_index"] { body[key] = row[key] }
+        let result = try await agent.run(try RunRequest(validating: .object(body)), context: AgentCallContext())
+        #expect(result.json["ng_trajectory"]?["gaps"]?.array?.map { $0["code"] } == ["sandbox_unavailable", "resolution_unavailable"])
+    }
+
     @Test func aMalformedExplicitIDFailsBeforeSeeding() async throws {
         let resources = InProcessResourcesClient(reward: { _ in 1 })
         let agent = SimpleAgent(model: LoopbackServers.answeringModel(), resources: resources,

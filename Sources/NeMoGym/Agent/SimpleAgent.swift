@@ -44,6 +44,7 @@
 /// | ``shouldStopAfterTools(_:)`` | stop when `max_steps` is set and reached |
 /// | ``makeFinalResponse(_:)`` | the last model response with every new item and the summed usage |
 /// | ``seedSession(for:cookies:)``, ``makeVerifyRequest(for:response:)``, ``verify(_:cookies:)`` | the rollout around the loop |
+/// | ``makeTrajectoryRecorder(context:)``, ``makeTrajectory(_:conversation:episode:)`` | with `observability_enabled`, NeMo Gym's `ng_trajectory` for a rollout (see ``TrajectoryRecorder``) |
 open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     /// The agent's settings.
     public let configuration: Configuration
