@@ -1,3 +1,5 @@
+import Foundation
+
 /// How NeMo Gym names a rollout and routes its model calls (`nemo_gym/rollout_correlation.py` and
 /// `server_utils.rollout_path_prefix`).
 ///
@@ -157,6 +159,11 @@ public struct InvalidRolloutIDError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+extension InvalidRolloutIDError: LocalizedError {
+    /// The message.
+    public var errorDescription: String? { message }
 }
 
 extension JSONValue {
