@@ -64,6 +64,8 @@ struct FixtureError: Error {}
         #expect(RolloutCorrelation.pathPrefix(rolloutID: "0-0", tokenCapture: true) == "/ng-rollout/0-0/training-token-capture")
         #expect(RolloutCorrelation.pathPrefix(rolloutID: nil, tokenCapture: true) == "")
         #expect(RolloutCorrelation.pathPrefix(rolloutID: "", tokenCapture: false) == "")
+        #expect(RolloutCorrelation.pathPrefix(rolloutID: "a b-0", tokenCapture: false) == "/ng-rollout/a%20b-0")
+        #expect(RolloutCorrelation.pathPrefix(rolloutID: "é-0", tokenCapture: false) == "/ng-rollout/%C3%A9-0")
     }
 }
 

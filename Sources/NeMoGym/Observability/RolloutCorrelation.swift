@@ -67,9 +67,10 @@ public enum RolloutCorrelation {
     }
 
     /// The model-server path prefix of a rollout (`rollout_path_prefix`): empty without an id (or with an
-    /// empty one), `/ng-rollout/<id>`, or `/ng-rollout/<id>/training-token-capture`. The id is used as is
-    /// (a valid id needs no escaping); only bytes that cannot appear in a request target are
-    /// percent-encoded.
+    /// empty one), `/ng-rollout/<id>`, or `/ng-rollout/<id>/training-token-capture`. The id is put in as
+    /// the reference puts it (an explicit id is already restricted to `[A-Za-z0-9._-]`); only bytes that
+    /// cannot appear in a request target (spaces, controls, non-ASCII, from string indices) are
+    /// percent-encoded, as aiohttp does when it sends such a path.
     public static func pathPrefix(rolloutID: String?, tokenCapture: Bool) -> String {
         guard let rolloutID, !rolloutID.isEmpty else { return "" }
         let capture = tokenCapture ? "/\(tokenCapturePathSegment)" : ""
@@ -85,8 +86,7 @@ public enum RolloutCorrelation {
     private static func escapedSegment(_ segment: String) -> String {
         var out = ""
         for byte in segment.utf8 {
-            if byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "/") && byte != UInt8(ascii: "?") && byte != UInt8(ascii: "#")
-                && byte != UInt8(ascii: "%") {
+            if byte > 0x20 && byte < 0x7F {
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
                 out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
