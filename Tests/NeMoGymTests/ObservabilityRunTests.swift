@@ -20,19 +20,6 @@ import Testing
         }
     }
 
-    /// What NeMo Gym's collector adds to an agent's trajectory (`_build_trajectory_record`) when there is no
-    /// model-call capture to fold in: the gaps for missing model calls, turns and conversation.
-    static func completedByCollector(_ trajectory: JSONObject) -> JSONObject {
-        var trajectory = trajectory
-        var gaps = trajectory["gaps"]?.array ?? []
-        if trajectory["model_calls"]?.array?.isEmpty ?? true {
-            gaps.append(["code": "model_calls_unavailable", "invocation_id": nil, "detail": nil])
-        }
-        if trajectory["turns"]?.array?.isEmpty ?? true { gaps.append(["code": "turns_unavailable", "invocation_id": nil, "detail": nil]) }
-        trajectory["gaps"] = .array(gaps)
-        return trajectory
-    }
-
     /// A resources server answering tool calls in order from a list of (status, body).
     final class ReplayResources: ResourcesClient {
         let answers: Mutex<[ToolResult]>
@@ -87,12 +74,12 @@ import Testing
 
         let rolloutID = "\(row["_ng_task_index"]?.int ?? -1)-\(row["_ng_rollout_index"]?.int ?? -1)"
         #expect(model.requests.map(\.path) == Array(repeating: "/ng-rollout/\(rolloutID)/v1/responses", count: model.callCount))
-        guard case .object(let trajectory)? = result.json["ng_trajectory"] else {
+        guard result.json["ng_trajectory"]?.object != nil else {
             Issue.record("no ng_trajectory in the /run result")
             return
         }
         #expect(result.json.keys.last == "ng_trajectory")
-        let actual = Self.withoutTiming(.object(Self.completedByCollector(trajectory)))
+        let actual = Self.withoutTiming(.object(CollectedTrajectory.record(row: body, result: result.json)))
         let expected = Self.withoutTiming(row["ng_trajectory"] ?? .null)
         #expect(actual.jsonString() == expected.jsonString())
         // The response itself stays lossless: its tool outputs keep the three keys the agent built.
@@ -113,7 +100,7 @@ import Testing
         for key in ["responses_create_params", "_ng_task_index", "_ng_rollout_index"] { body[key] = row[key] }
         let result = try await agent.run(try RunRequest(validating: .object(body)), context: AgentCallContext())
         #expect(model.callCount == captured.count)
-        let actual = Self.withoutTiming(.object(Self.completedByCollector(result.json["ng_trajectory"]?.object ?? [:])))
+        let actual = Self.withoutTiming(.object(CollectedTrajectory.record(row: body, result: result.json)))
         #expect(actual.jsonString() == Self.withoutTiming(row["ng_trajectory"] ?? .null).jsonString())
     }
 

@@ -182,3 +182,33 @@ struct FixtureError: Error {}
         #expect(unresolved["gaps"] == [["code": "resolution_unavailable", "invocation_id": "root", "detail": nil]])
     }
 }
+
+@Suite struct CollectedTrajectoryTests {
+    @Test func identityComesFromTheRow() {
+        #expect(CollectedTrajectory.identity(of: ["_ng_task_index": 3, "_ng_rollout_index": 1]) == ("3", "3-1"))
+        #expect(CollectedTrajectory.identity(of: ["instance_id": "django-1", "_ng_task_index": 3, "_ng_rollout_index": 1,
+                                                  "_ng_attempt_index": 2]) == ("django-1", "3-1-a2"))
+        #expect(CollectedTrajectory.identity(of: ["_ng_rollout_id": "a/b", "_ng_task_index": 3, "_ng_rollout_index": 1]) == ("3", "3-1"))
+    }
+
+    @Test func theCollectorFixesIdentitySortsTurnsAndAddsGaps() {
+        let turn: (Double, Int) -> JSONValue = { time, number in
+            ["invocation_id": "root", "task_id": "x", "rollout_id": "unscoped", "turn_no": .number(JSONNumber(number)), "timestamp": .double(time)]
+        }
+        let trajectory: JSONObject = [
+            "schema_version": "1.0", "task_id": "x", "rollout_id": "unscoped",
+            "invocations": [["invocation_id": "root", "conversation": []]],
+            "turns": [turn(2, 2), turn(1, 1)], "model_calls": [], "tool_calls": [],
+            "gaps": [["code": "resolution_unavailable", "invocation_id": "root", "detail": nil],
+                     ["code": "resolution_unavailable", "invocation_id": "root", "detail": nil]],
+        ]
+        let record = CollectedTrajectory.record(row: ["_ng_task_index": 0, "_ng_rollout_index": 0], result: ["ng_trajectory": .object(trajectory)])
+        #expect(record["task_id"] == "0")
+        #expect(record["turns"]?.array?.map { $0["turn_no"]?.int } == [1, 2])
+        #expect(record["turns"]?.array?.allSatisfy { $0["rollout_id"] == "0-0" && $0["task_id"] == "0" } == true)
+        #expect(record["gaps"]?.array?.map { $0["code"]?.string ?? "" } == [
+            "producer_trajectory_identity_mismatch", "resolution_unavailable", "model_calls_unavailable", "conversation_unavailable",
+        ])
+        #expect(record["gaps"]?.array?.first?["detail"] == "task_id,rollout_id")
+    }
+}
