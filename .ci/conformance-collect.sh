@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Collection conformance: `gym collect` against `gym serve` wired to NeMo Gym's scripted fakes.
+# Collection conformance: `swift-gym collect` against `swift-gym serve` wired to NeMo Gym's scripted fakes.
 # 9 rows x 3 repeats at concurrency 4 must give 27 rows with the Python reference's rewards and
 # mean/reward 7/9; after cutting OUT.jsonl to 10 lines plus half of the 11th (a crash mid-write),
 # --resume must dispatch only the 17 missing rollouts and end with 27 unique rows and the same metrics.

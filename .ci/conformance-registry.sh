@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Registry conformance: `gym list agents --json` inside the real 39-agent tree must equal the expected JSON.
+# Registry conformance: `swift-gym list agents --json` inside the real 39-agent tree must equal the expected JSON.
 # Usage: .ci/conformance-registry.sh /path/to/shared/conformance
 set -euo pipefail
 conformance="${1:?usage: $0 CONFORMANCE_DIR}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-swift build --package-path "$repo" --product gym >/dev/null
-gym="$(swift build --package-path "$repo" --show-bin-path)/gym"
+swift build --package-path "$repo" --product swift-gym >/dev/null
+gym="$(swift build --package-path "$repo" --show-bin-path)/swift-gym"
 tree="$conformance/registry/nemo-gym-tree"
 actual="$(cd "$tree" && env -u NEMO_GYM_EXTRA_ROOTS "$gym" list agents --json)"
 ACTUAL="$actual" python3 - "$conformance/registry/nemo-gym-tree.expected.json" <<'PY'

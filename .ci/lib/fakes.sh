@@ -2,7 +2,7 @@
 # conformance kit on free loopback ports, and cleans up on exit.
 # Sets CONF, GYM, WORK, PM (model port), PR (resources port), PA (a free port for the agent).
 CONF="$1/agent"
-GYM="${GYM:-.build/debug/gym}"
+GYM="${GYM:-.build/debug/swift-gym}"
 WORK=$(mktemp -d)
 pids=()
 cleanup() {

@@ -109,4 +109,13 @@ struct AgentLauncherTests {
         #expect(throws: ConfigError.self) { try AgentLauncher.Options(arguments: ["--agnet", "a"]) }
         #expect(throws: ConfigError.self) { try AgentLauncher.Options(arguments: ["--log-level", "loud"]) }
     }
+
+    @Test func appliesOverridesAfterTheConfigAsHydraDoes() throws {
+        let env = Self.environment(implementation: "simple_agent", modelPort: 1, resourcesPort: 2)
+        let options = AgentLauncher.Options(overrides: ["++my_agent.responses_api_agents.simple_agent.max_steps=7",
+                                                        "+my_agent.responses_api_agents.simple_agent.skip_verification=true"])
+        let serving = try AgentLauncher.builtIn.makeServing(options, environment: env, logSink: { _ in })
+        #expect(serving.deployment.agentConfiguration.maxSteps == 7)
+        #expect(serving.deployment.agentConfiguration.skipVerification)
+    }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import NeMoGym
 
-/// `gym list agents` / `gym search agents` output (ports of NeMo Gym's `test_cli_agents.py` and D9).
+/// `swift-gym list agents` / `swift-gym search agents` output (ports of NeMo Gym's `test_cli_agents.py` and D9).
 @Suite struct AgentListingTests {
     static let tree = TestPaths.fixture("registry/tree").path
     static let empty = TestPaths.fixture("registry/empty").path
@@ -27,13 +27,22 @@ import Testing
         #expect(lines.contains { $0.contains("orchestrator_agent, rewoo_agent") })
         // Columns are aligned: every row's composition starts where the header's does.
         let column = lines[1].range(of: "composition")!.lowerBound.utf16Offset(in: lines[1])
-        for line in lines.dropFirst(2) {
+        for line in lines.dropFirst(2) where !line.hasPrefix("Roots searched: ") {
             #expect(line.dropFirst(column).hasPrefix("composable") || line.dropFirst(column).hasPrefix("self-contained"))
         }
     }
 
+    @Test func theTableEndsWithTheRootsSearchedInOrder() {
+        let result = Self.run(cwd: Self.empty, environment: ["NEMO_GYM_EXTRA_ROOTS": Self.tree])
+        #expect(result.out.hasSuffix("\n\nRoots searched: \(Self.tree), \(Self.empty)\n"))
+        #expect(!Self.run(json: true).out.contains("Roots searched"))
+    }
+
     @Test func emptySetPrintsNoAgentsFoundOrAnEmptyList() {
-        #expect(Self.run(cwd: Self.empty).out == "No agents found.\n")
+        let none = Self.run(cwd: Self.empty).out.split(separator: "\n").map(String.init)
+        #expect(none.first == "No agents found.")
+        #expect(none.dropFirst().first == "Roots searched: \(Self.empty)")
+        #expect(none.last?.contains("--search-dir DIR or NEMO_GYM_EXTRA_ROOTS") == true)
         #expect(Self.run(json: true, cwd: Self.empty).out == "[]\n")
     }
 
@@ -57,7 +66,7 @@ import Testing
         #expect(byDescription.out.contains("pattern_a") && !byDescription.out.contains("external"))
         let fuzzy = Self.run(query: "orchestrater")  // close to a variant token
         #expect(fuzzy.out.contains("multi"))
-        #expect(Self.run(query: "zzzz").out == "No agents match 'zzzz'.\n")
+        #expect(Self.run(query: "zzzz").out == "No agents match 'zzzz'.\nRoots searched: \(Self.tree)\n")
     }
 
     @Test func inspectShowsDescriptionPathCompositionAndVariants() {
@@ -99,6 +108,6 @@ import Testing
         #expect(await GymCLI.main(["search", "agents"], console: console) == 2)
         #expect(await GymCLI.main(["list", "agents", "a", "b"], console: console) == 2)
         #expect(await GymCLI.main(["list", "agents", "--help"], console: console) == 0)
-        #expect(output.standardOutput.contains("USAGE: gym list agents [NAME] [--json] [--search-dir DIR]..."))
+        #expect(output.standardOutput.contains("USAGE: swift-gym list agents [NAME] [--json] [--search-dir DIR]..."))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import NeMoGym
 
@@ -95,5 +96,89 @@ import Testing
         #expect(resumed == 0)
         #expect(resumedOutput.standardError.contains("Resumed from cache"))
         #expect(try JSONLFile.readObjects(dir + "/p.jsonl").count == 4)
+    }
+
+    /// D14: `-o` naming a directory (or ending in `/`) is a usage error that deletes nothing; a previous run's
+    /// output is refused without --resume or --overwrite; --overwrite replaces it.
+    @Test func outputMustBeAFileAndIsNeverReplacedSilently() async throws {
+        let dir = try temporaryDirectory()
+        let input = TestPaths.fixture("rollouts/tasks.jsonl").path
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        try Data("precious\n".utf8).write(to: URL(fileURLWithPath: dir + "/out/keep.txt"))
+        let agent = SimpleAgent(configuration: .init(name: "a"),
+                                model: ScriptedModelClient(turns: [[.assistantMessage("done")]], repeatsLastStep: true),
+                                resources: InProcessResourcesClient(reward: { _ in 1 }))
+        let endpoint = InProcessAgentEndpoint(agent)
+        for output in [dir + "/out", dir + "/out/"] {
+            let (code, captured) = await run(["-i", input, "-o", output, "--agent-url", "u", "-a", "a", "--overwrite"], endpoint: endpoint)
+            #expect(code == 2)
+            #expect(captured.standardError.contains("must name a file") || captured.standardError.contains("is a directory"),
+                    "\(captured.standardError)")
+        }
+        #expect(try String(contentsOfFile: dir + "/out/keep.txt", encoding: .utf8) == "precious\n")
+
+        let out = dir + "/o.jsonl"
+        #expect(await run(["-i", input, "-o", out, "--agent-url", "u", "-a", "a"], endpoint: endpoint).0 == 0)
+        let before = try String(contentsOfFile: out, encoding: .utf8)
+        let (again, againOutput) = await run(["-i", input, "-o", out, "--agent-url", "u", "-a", "a", "--limit", "1"], endpoint: endpoint)
+        #expect(again == 2)
+        #expect(againOutput.standardError.contains("--resume") && againOutput.standardError.contains("--overwrite"))
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == before)
+        let (replaced, _) = await run(["-i", input, "-o", out, "--agent-url", "u", "-a", "a", "--limit", "1", "--overwrite"], endpoint: endpoint)
+        #expect(replaced == 0)
+        #expect(try JSONLFile.readObjects(out).count == 1)
+        #expect(await run(["-i", input, "-o", out, "--agent-url", "u", "--resume", "--overwrite"], endpoint: endpoint).0 == 2)
+        let (console, help) = Console.capturing()
+        _ = await GymCLI.main(["collect", "--help"], console: console)
+        #expect(help.standardOutput.contains("--overwrite"))
+    }
+
+    /// Ctrl-C: the collection stops, one `interrupted:` line with the --resume hint, exit 130; the file has
+    /// only whole lines and `--resume` finishes the run.
+    @Test(.timeLimit(.minutes(1)))
+    func anInterruptStopsTheCollectionAndExits130() async throws {
+        let dir = try temporaryDirectory()
+        let input = TestPaths.fixture("rollouts/tasks.jsonl").path
+        let out = dir + "/o.jsonl"
+        let (agent, started) = RolloutCollectorTests.hangingAgent(answered: 1)
+        let interrupts = ManualInterrupts()
+        Task {
+            var waiting = started.makeAsyncIterator()
+            _ = await waiting.next()
+            interrupts.fire()
+        }
+        let (console, output) = Console.capturing()
+        let code = try await CollectCommand.run(["-i", input, "-o", out, "--agent-url", "u", "-a", "a", "--concurrency", "1"],
+                                                console: console, environment: [:], interrupts: interrupts) { _ in
+            InProcessAgentEndpoint(agent)
+        }
+        #expect(code == 130)
+        let lines = output.standardError.split(separator: "\n").filter { $0.hasPrefix("interrupted:") }
+        #expect(lines == ["interrupted: 1 of 4 rollouts written to \(out); run again with --resume to finish"])
+        #expect(!output.standardOutput.contains("Collected"))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
+        #expect(bytes.last == 0x0A && bytes.split(separator: 0x0A).count == 1)
+
+        let (working, _) = RolloutCollectorTests.hangingAgent(answered: .max)
+        let (resumed, resumedOutput) = await run(["-i", input, "-o", out, "--agent-url", "u", "-a", "a", "--resume"],
+                                                 endpoint: InProcessAgentEndpoint(working))
+        #expect(resumed == 0)
+        #expect(resumedOutput.standardOutput.contains("4 of 4 rollouts are done in total"))
+    }
+}
+
+/// An interrupt source a test fires by hand.
+private final class ManualInterrupts: InterruptSource {
+    private let handler = Mutex<(@Sendable () -> Void)?>(nil)
+    private let pending = Mutex(false)
+    func start(_ handler: @escaping @Sendable () -> Void) {
+        let fireNow = pending.withLock { $0 }
+        self.handler.withLock { $0 = handler }
+        if fireNow { handler() }
+    }
+    func stop() { handler.withLock { $0 = nil } }
+    func fire() {
+        pending.withLock { $0 = true }
+        handler.withLock { $0 }?()
     }
 }

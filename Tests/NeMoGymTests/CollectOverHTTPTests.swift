@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import NeMoGym
 
-/// `gym collect` end to end over real loopback sockets: an in-process agent server (or a fake head server in
+/// `swift-gym collect` end to end over real loopback sockets: an in-process agent server (or a fake head server in
 /// front of agents), the command run through `GymCLI.main`, the files and the exit code checked.
 @Suite(.timeLimit(.minutes(1))) struct CollectOverHTTPTests {
     /// A temp dir with `in.jsonl` holding one row per input text (no agent_ref unless `agents` names one per row).

@@ -48,6 +48,6 @@ import Testing
 
     @Test func needsAtLeastOneFile() async {
         #expect(await run([]).code == 2)
-        #expect(await run(["--help"]).out.hasPrefix("USAGE: gym config show"))
+        #expect(await run(["--help"]).out.hasPrefix("USAGE: swift-gym config show"))
     }
 }

@@ -18,7 +18,35 @@ import Testing
         #expect(results.count == DemoEnvironment.questions.count * DemoCommand.repeats)
         let rewards = results.compactMap { $0["reward"]?.double }
         #expect(rewards.contains(1) && rewards.contains(0))
-        #expect(FileManager.default.fileExists(atPath: RolloutOutputFiles(output: path).aggregateMetrics))
+        let files = RolloutOutputFiles(output: path)
+        #expect(FileManager.default.fileExists(atPath: files.aggregateMetrics))
+        // Every file the demo wrote is listed.
+        #expect(out.contains(files.materializedInputs) && out.contains(files.aggregateMetrics))
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir + "/nested") {
+            #expect(out.contains(dir + "/nested/" + name), "\(name) is not listed")
+        }
+
+        // A second run over the same path is refused without --overwrite, and replaces it with.
+        let (again, againOutput) = Console.capturing()
+        #expect(await GymCLI.main(["demo", "--output", path], console: again) == 2)
+        #expect(againOutput.standardError.contains("--overwrite"))
+        let (third, _) = Console.capturing()
+        #expect(await GymCLI.main(["demo", "--output", path, "--overwrite"], console: third) == 0)
+        #expect(try JSONLFile.readObjects(path).count == results.count)
+    }
+
+    @Test func aDirectoryAsOutputIsAUsageErrorThatDeletesNothing() async throws {
+        let dir = NSTemporaryDirectory() + "demo-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Data("precious\n".utf8).write(to: URL(fileURLWithPath: dir + "/keep.txt"))
+        for output in [dir, dir + "/"] {
+            let (console, output) = (Console.capturing().0, output)
+            #expect(await GymCLI.main(["demo", "-o", output, "--overwrite"], console: console) == 2)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["keep.txt"])
+        let (console, help) = Console.capturing()
+        _ = await GymCLI.main(["demo", "--help"], console: console)
+        #expect(help.standardOutput.contains("--overwrite"))
     }
 
     @Test func policyNeedsTwoToolCallsForComparisons() async throws {

@@ -29,7 +29,7 @@ import Testing
         #expect(error.missingPaths == ["policy_base_url", "policy_api_key"])
         #expect(error.message.hasPrefix("2 required config value(s) are unset"))
         #expect(error.message.contains("  - policy_api_key"))
-        #expect(error.message.contains("  ++policy_base_url=<value>"))
+        #expect(error.message.contains("  ++policy_base_url=VALUE ++policy_api_key=VALUE"))
     }
 
     @Test func missingPathsIncludeListIndices() {
@@ -145,5 +145,65 @@ import Testing
     @Test func unreadableFileIsAClearError() throws {
         let error = try #require(throws: ConfigError.self) { try GlobalConfig.load(files: ["/nonexistent/x.yaml"]) }
         #expect(error.code == .fileNotFound && error.message.contains("/nonexistent/x.yaml"))
+    }
+
+    // MARK: - Messages
+
+    @Test func aConfigThatIsNotAMappingSaysWhatItHoldsWithTheRightArticle() throws {
+        for (text, kind) in [("[1, 2]", "holds an array"), ("\"x\"", "holds a string"), ("3", "holds an integer")] {
+            do {
+                _ = try GlobalConfig.parse(text, source: "NEMO_GYM_CONFIG_DICT")
+                Issue.record("\(text) was accepted")
+            } catch let error as ConfigError {
+                #expect(error.message.contains(kind), "\(error.message)")
+            } catch let error as YAMLError {
+                // YAML documents that are a single scalar are refused by the reader itself.
+                #expect(!error.description.contains(" a a"), "\(error)")
+            }
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("gc-\(UUID().uuidString).yaml")
+        try "- a\n- b\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(throws: ConfigError.self) { try GlobalConfig.load(files: [file.path]) }
+        do { _ = try GlobalConfig.load(files: [file.path]) } catch let error as ConfigError {
+            #expect(error.message.contains("holds an array;"), "\(error.message)")
+        }
+    }
+
+    @Test(arguments: [
+        (JSONValue.string("eighty"), "'eighty'", "is not a number"),
+        (.number(JSONNumber(unchecked: "80.5")), "80.5", "is not a number"),
+        (.bool(true), "true", "is not a number"),
+        (.int(70000), "70000", "is out of range"),
+        (.int(-1), "-1", "is out of range"),
+    ])
+    func aPortThatIsNotAPortNumberIsReportedAsSuch(port: JSONValue, shown: String, problem: String) {
+        let instance = ServerInstance(name: "policy_model", serverType: "responses_api_models",
+                                      implementation: "vllm_model", block: ["port": port])
+        #expect(instance.port == nil)
+        do {
+            _ = try instance.baseURL()
+            Issue.record("accepted \(port)")
+        } catch let error as ConfigError {
+            #expect(error.code == .invalidPort)
+            #expect(error.message.contains("has port \(shown)"), "\(error.message)")
+            #expect(error.message.contains(problem), "\(error.message)")
+            #expect(error.message.contains("expected an integer from 1 to 65535"), "\(error.message)")
+            #expect(!error.message.contains("has no port"))
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test func aMissingOrZeroPortStillSaysThereIsNoPort() throws {
+        for block: JSONObject in [[:], ["port": nil], ["port": 0], ["port": "0"]] {
+            let instance = ServerInstance(name: "m", serverType: "responses_api_models", implementation: "x", block: block)
+            #expect(throws: ConfigError.self) { try instance.baseURL() }
+            do { _ = try instance.baseURL() } catch let error as ConfigError {
+                #expect(error.code == .missingPort)
+            }
+        }
+        let ok = ServerInstance(name: "m", serverType: "t", implementation: "x", block: ["port": "8000"])
+        #expect(try ok.baseURL() == "http://127.0.0.1:8000")
     }
 }

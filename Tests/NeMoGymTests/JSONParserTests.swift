@@ -87,6 +87,32 @@ import Testing
         #expect(error?.pythonDescription.hasPrefix("UnicodeDecodeError(") == true)
     }
 
+    /// Invalid bytes in front of the first backslash escape of a string, in values and keys, short strings and
+    /// strings long enough for the eight-byte scan, in both modes: an error at the bad byte, never U+FFFD.
+    @Test(arguments: [JSONParseOptions.strict, .pythonCompatible])
+    func invalidUTF8BeforeAnEscapeIsAnError(options: JSONParseOptions) {
+        let q = UInt8(ascii: "\""), bs = UInt8(ascii: "\\"), n = UInt8(ascii: "n")
+        let ab = Array("ab".utf8), cd = Array("cd".utf8), long = Array("0123456789abcdef".utf8)
+        let cases: [([UInt8], Int)] = [
+            ([q] + ab + [0xD7, 0xD7] + cd + [bs, n, q], 3),
+            ([q] + long + [0xFF] + long + [bs, n, q], 17),
+            ([q] + long + long + [0xE2, 0x82] + [bs, n] + [0xC3, 0xA9, q], 33),
+            ([q, 0xC3, bs, UInt8(ascii: "u")] + Array("00A9".utf8) + [q], 1),
+            (Array(#"{""#.utf8) + ab + [0xD7] + [bs, n, q] + Array(":1}".utf8), 4),
+            (Array(#"[{""#.utf8) + long + [0xFE] + [bs, n, q] + Array(#":"x"}]"#.utf8), 19),
+            ([q, bs, n] + ab + [0xD7, 0xD7] + [bs, n, q], 5),
+        ]
+        for (bytes, offset) in cases {
+            let error = parseError(bytes, options: options)
+            #expect(error?.code == .invalidUTF8, "\(bytes)")
+            #expect(error?.offset == offset, "\(bytes)")
+            #expect(error?.description.contains("line 1") == true, "\(String(describing: error))")
+        }
+        // Valid non-ASCII text before and after escapes still parses.
+        let valid = Array(#"{"café\n":"naïve\t😀\u00e9"}"#.utf8)
+        #expect((try? JSONValue(parsing: valid, options: options))?["café\n"] == "naïve\t😀é")
+    }
+
     // MARK: Depth
 
     @Test func nestingUpTo512LevelsIsAccepted() throws {

@@ -67,7 +67,7 @@ private func lines(_ path: String) -> [JSONObject] {
         let input = try rows(tasks: 5, repeats: 1)
         let summary = try await collector.collect(freshRows: { input })
         #expect(summary.succeeded == 2 && summary.failed == 2 && summary.notPersisted == 1)
-        let files = summary.files
+        let files = try #require(summary.files)
         #expect(lines(files.results).map { $0["id"]?.int } .sorted { ($0 ?? 0) < ($1 ?? 0) } == [0, 4])
         let failures = lines(files.failures)
         #expect(failures.count == 2)
@@ -145,19 +145,148 @@ private func lines(_ path: String) -> [JSONObject] {
         #expect(third.calls.aggregations.last?.verifyResponses.count == 4)
     }
 
-    /// Case 58: a fresh run deletes the main output but appends to the failures file.
-    @Test func freshRunKeepsFailureSidecar() async throws {
+    /// Case 58 under D14: a fresh run over a previous run's files is refused (nothing touched) unless
+    /// `overwrite`, which truncates the main output and appends to the failures file as NeMo Gym does.
+    @Test func freshRunOverPreviousFilesNeedsOverwriteAndKeepsFailureSidecar() async throws {
         let dir = try temporaryDirectory()
         let out = dir + "/r.jsonl"
         let failing = ScriptedEndpoint { _ in throw RolloutFailure(code: .invalidResponse, detail: "not JSON") }
         let input = try rows(tasks: 2, repeats: 1)
         _ = try await RolloutCollector(endpoint: failing, configuration: .init(outputPath: out)).collect(freshRows: { input })
-        _ = try await RolloutCollector(endpoint: failing, configuration: .init(outputPath: out)).collect(freshRows: { input })
+        await #expect(throws: RolloutInputError.self) {
+            _ = try await RolloutCollector(endpoint: failing, configuration: .init(outputPath: out)).collect(freshRows: { input })
+        }
+        #expect(failing.calls.runs.count == 2)
+        _ = try await RolloutCollector(endpoint: failing, configuration: .init(outputPath: out, overwrite: true)).collect(freshRows: { input })
         #expect(lines(RolloutOutputFiles(output: out).failures).count == 4)
         let ok = ScriptedEndpoint { success($0) }
         try Data("stale\n".utf8).write(to: URL(fileURLWithPath: out))
-        _ = try await RolloutCollector(endpoint: ok, configuration: .init(outputPath: out)).collect(freshRows: { input })
+        do {
+            _ = try await RolloutCollector(endpoint: ok, configuration: .init(outputPath: out)).collect(freshRows: { input })
+            Issue.record("a non-empty results file was replaced without overwrite")
+        } catch let error as RolloutInputError {
+            #expect(error.code == .outputExists)
+            #expect(error.message.contains("--resume") && error.message.contains("--overwrite"), "\(error.message)")
+        }
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "stale\n")
+        _ = try await RolloutCollector(endpoint: ok, configuration: .init(outputPath: out, overwrite: true)).collect(freshRows: { input })
         #expect(lines(out).count == 2)
+        #expect(ok.calls.runs.count == 2)
+    }
+
+    /// D14: an output path that is a directory, or ends in `/`, is refused and nothing in it is deleted.
+    @Test func aDirectoryAsOutputIsRefusedAndLeftIntact() async throws {
+        let dir = try temporaryDirectory()
+        let keep = dir + "/results/keep.txt"
+        try FileManager.default.createDirectory(atPath: dir + "/results", withIntermediateDirectories: true)
+        try Data("precious\n".utf8).write(to: URL(fileURLWithPath: keep))
+        let ok = ScriptedEndpoint { success($0) }
+        let input = try rows(tasks: 2, repeats: 1)
+        for output in [dir + "/results", dir + "/results/", dir + "/new/"] {
+            for overwrite in [false, true] {
+                for resume in [false, true] {
+                    let configuration = RolloutCollector.Configuration(outputPath: output, resume: resume, overwrite: overwrite)
+                    do {
+                        _ = try await RolloutCollector(endpoint: ok, configuration: configuration).collect(freshRows: { input })
+                        Issue.record("\(output) was accepted")
+                    } catch let error as RolloutInputError {
+                        #expect(error.code == .outputIsADirectory, "\(error)")
+                    }
+                }
+            }
+        }
+        #expect(try String(contentsOfFile: keep, encoding: .utf8) == "precious\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/results") == ["keep.txt"])
+        #expect(!FileManager.default.fileExists(atPath: dir + "/new"))
+        #expect(ok.calls.runs.isEmpty)
+        // A sibling that is a directory (the failures file's name) is refused too.
+        try FileManager.default.createDirectory(atPath: dir + "/x_failures.jsonl", withIntermediateDirectories: true)
+        await #expect(throws: RolloutInputError.self) {
+            _ = try await RolloutCollector(endpoint: ok, configuration: .init(outputPath: dir + "/x.jsonl", overwrite: true))
+                .collect(freshRows: { input })
+        }
+    }
+
+    /// An in-process agent whose verifier answers the first `answered` calls and hangs on the others until
+    /// cancelled; `started` yields once per hanging call.
+    static func hangingAgent(answered: Int) -> (SimpleAgent, AsyncStream<Void>) {
+        let (started, continuation) = AsyncStream.makeStream(of: Void.self)
+        let calls = Mutex(0)
+        let resources = InProcessResourcesClient(reward: { _ in
+            let n = calls.withLock { $0 += 1; return $0 }
+            if n > answered {
+                continuation.yield()
+                try await Task.sleep(for: .seconds(3_600))
+            }
+            return 1
+        })
+        let agent = SimpleAgent(configuration: .init(name: "a"),
+                                model: ScriptedModelClient(turns: [[.assistantMessage("done")]], repeatsLastStep: true),
+                                resources: resources)
+        return (agent, started)
+    }
+
+    /// Issue 9 (cancellation): cancelling the collecting task stops the rollouts in flight; the results file
+    /// holds only complete lines, no failure is recorded for the cancelled rollouts, and a resume finishes.
+    @Test(.timeLimit(.minutes(1)))
+    func cancellingTheCollectionStopsInFlightRolloutsAndLeavesValidFiles() async throws {
+        let dir = try temporaryDirectory()
+        let out = dir + "/r.jsonl"
+        let input = try rows(tasks: 6, repeats: 1)
+        let (agent, started) = Self.hangingAgent(answered: 2)
+        let collector = RolloutCollector(endpoint: InProcessAgentEndpoint(agent), configuration: .init(outputPath: out, concurrency: 1))
+        let task = Task { try await collector.collect(freshRows: { input }) }
+        var waiting = started.makeAsyncIterator()
+        _ = await waiting.next()
+        task.cancel()
+        let result = await task.result
+        #expect(throws: CancellationError.self) { try result.get() }
+
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
+        #expect(bytes.isEmpty || bytes.last == 0x0A)
+        let written = lines(out)
+        #expect(written.count == 2)
+        #expect(written.count == bytes.split(separator: 0x0A).count)
+        #expect(!FileManager.default.fileExists(atPath: RolloutOutputFiles(output: out).failures)
+            || lines(RolloutOutputFiles(output: out).failures).isEmpty)
+
+        let (working, _) = Self.hangingAgent(answered: .max)
+        let resumed = try await RolloutCollector(endpoint: InProcessAgentEndpoint(working),
+                                                 configuration: .init(outputPath: out, resume: true))
+            .collect(freshRows: { [] })
+        #expect(resumed.plan.resumed && resumed.dispatched == 4 && resumed.succeeded == 4)
+        #expect(Set(lines(out).compactMap { RolloutKey(of: $0) }).count == 6)
+        #expect(lines(out).count == 6)
+    }
+
+    /// Issue 10 item 6: without an output path the collection touches no file; the outcomes and the summary
+    /// are the results.
+    @Test func collectsInMemoryWithoutFiles() async throws {
+        let input = try rows(tasks: 4, repeats: 2)
+        let endpoint = ScriptedEndpoint { row in
+            if row["id"]?.int == 3 { throw RolloutFailure(code: .http(500), detail: "boom") }
+            return success(row)
+        }
+        let collector = RolloutCollector(endpoint: endpoint, configuration: .init(concurrency: 3))
+        #expect(collector.files == nil)
+        let summary = try await collector.collect(freshRows: { input })
+        #expect(summary.files == nil)
+        #expect(summary.succeeded == 6 && summary.failed == 2)
+        #expect(summary.results.count == 6)
+        #expect(summary.aggregates.first?.metrics.agentMetrics["mean/reward"]?.double == 1)
+
+        let plan = try collector.plan(freshRows: { input })
+        #expect(plan.pendingRows.count == 8 && !plan.resumed)
+        var rewards: [Double] = []
+        var failures = 0
+        for try await outcome in collector.outcomes(for: plan) {
+            if let reward = outcome.reward { rewards.append(reward) }
+            if case .failed = outcome.disposition { failures += 1 }
+        }
+        #expect(rewards.count == 6 && failures == 2)
+        // resume and overwrite mean nothing without files.
+        let again = try await RolloutCollector(endpoint: endpoint, configuration: .init(resume: true)).collect(freshRows: { input })
+        #expect(again.dispatched == 8 && !again.plan.resumed)
     }
 
     /// Connection errors are retried within the retry window, then recorded as `connection_error`.
@@ -177,7 +306,7 @@ private func lines(_ path: String) -> [JSONObject] {
         let failed = try await RolloutCollector(endpoint: down, configuration: .init(outputPath: dir + "/s.jsonl", retrySeconds: 0))
             .collect(freshRows: { input })
         #expect(failed.failed == 1 && down.calls.runs.count == 1)
-        #expect(lines(failed.files.failures).first?["_ng_failure_class"] == "connection_error")
+        #expect(lines(try #require(failed.files).failures).first?["_ng_failure_class"] == "connection_error")
     }
 
     /// The concurrency limit bounds the rollouts in flight.

@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-/// `gym serve`: bootstrapping from the environment and from config files, its errors, and (with the built
+/// `swift-gym serve`: bootstrapping from the environment and from config files, its errors, and (with the built
 /// binary) the listening line and a graceful exit on SIGTERM.
 @Suite(.timeLimit(.minutes(1)))
 struct ServeCommandTests {
@@ -180,13 +180,13 @@ struct ServeCommandTests {
             let (code, out, err) = await Self.gym(arguments)
             #expect(code == 2)
             #expect(out.isEmpty)
-            #expect(err.contains("USAGE: gym serve"))
+            #expect(err.hasSuffix("\nsee 'swift-gym serve --help'\n") && !err.contains("USAGE"))
         }
     }
 
     // MARK: - The built binary
 
-    static let gymBinary = TestPaths.packageRoot.appendingPathComponent(".build/debug/gym").path
+    static let gymBinary = TestPaths.packageRoot.appendingPathComponent(".build/debug/swift-gym").path
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ServeCommandTests.gymBinary)))
     func theGymBinaryServesAndExitsZeroOnSIGTERMAfterFinishingInFlightRequests() async throws {

@@ -27,6 +27,47 @@ import Testing
         #expect(try YAMLReader.parse(text).isEquivalent(to: value))
     }
 
+    /// Strings the reader treats specially, as keys and as values, at the top level, in a mapping and in a
+    /// sequence: what the writer prints reads back to the same value.
+    static let trickyStrings: [String] = [
+        "---", "...", "--- a", "... a", "---a", "...a", "--- ", "---\tx", "- a", "-", "? a", "?", ": a", ":", "a:",
+        "a: b", "a:\tb", "a #b", "a\t#b", "#a", "a#b", "", " ", "  ", " a", "a ", "\ta", "a\t", "a\tb", "\t",
+        "yes", "No", "on", "OFF", "true", "null", "Null", "~", "1", "-1", "+1", "0x1F", "0o7", "017", "1_000",
+        "1:30", "1.5", ".5", "1e5", "1E-5", ".inf", "-.Inf", ".nan", "<<", "=", "2024-01-01", "[a]", "{a}",
+        "a, b", "[", "]", "{", "}", ",", "&a", "*a", "!a", "!!str a", "|", ">", "|-", "'a'", "\"a\"", "%YAML",
+        "@a", "`a", "a'b", "a\"b", "a\\b", "${a.b}", "???", "a\nb", "a\n", "a\n\n", "\na", "\n", "a\r\nb",
+        "a\u{0}b", "\u{1B}[0m", "\u{7F}", "\u{80}", "\u{85}", "\u{9F}", "\u{A0}", "\u{2028}", "\u{2029}",
+        "\u{FEFF}a", "\u{FFFE}", "\u{FFFF}", "😀", "naïve café", "a\n  b", "a\n  ", "a\n\tb", "--- a\nb",
+        "a\n---\nb", "a\n...\nb", "a\n# c", "line\n", "x\n\n\n", "a: b\nc", "- a\n- b",
+    ]
+
+    @Test func trickyStringsReadBackAsWritten() throws {
+        let writer = YAMLWriter()
+        for s in Self.trickyStrings {
+            let values: [JSONValue] = [
+                ["k": .string(s)],
+                .object(JSONObject([(s, .string("v"))])),
+                .object(JSONObject([(s, .string(s)), ("next", .int(1))])),
+                ["outer": .object(JSONObject([(s, .array([.string(s), ["x": .string(s)]]))]))],
+                .array([.string(s), .object(JSONObject([(s, .string(s))]))]),
+            ]
+            for value in values {
+                let text = writer.string(value)
+                var read: JSONValue?
+                do { read = try YAMLReader.parse(text) } catch {
+                    Issue.record("\(s.debugDescription): \(error)\n\(text)")
+                    continue
+                }
+                #expect(read?.isEquivalent(to: value) == true, "\(s.debugDescription) wrote:\n\(text)")
+            }
+        }
+    }
+
+    @Test func documentMarkersAreQuoted() {
+        let text = YAMLWriter().string(.object(JSONObject([("--- a", .int(1)), ("...", .string("--- b")), ("k", .string("..."))])))
+        #expect(text == "\"--- a\": 1\n\"...\": \"--- b\"\nk: \"...\"\n")
+    }
+
     @Test(.enabled(if: TestPaths.hasSharedConformance))
     func realCorpusRoundTrips() throws {
         let root = try #require(TestPaths.sharedConformance).appendingPathComponent("yaml/real")

@@ -1,14 +1,17 @@
 import Foundation
 
-/// What `gym list agents` and `gym search agents` print: the agents table, its JSON form, the inspect view
+/// What `swift-gym list agents` and `swift-gym search agents` print: the agents table, its JSON form, the inspect view
 /// of one agent, and the fuzzy query matching (D9).
 public struct AgentListing: Sendable {
     /// The agents to show, in discovery order.
     public var agents: [AgentEntry]
+    /// The roots that were searched, in order (named at the end of the text output; none: not named).
+    public var roots: [String]
 
     /// Creates a listing.
-    public init(agents: [AgentEntry]) {
+    public init(agents: [AgentEntry], roots: [String] = []) {
         self.agents = agents
+        self.roots = roots
     }
 
     /// Discovers the agents of the search roots (`searchDirs`, `NEMO_GYM_EXTRA_ROOTS`, the current directory).
@@ -16,7 +19,7 @@ public struct AgentListing: Sendable {
                                 currentDirectory: String) -> AgentListing {
         let roots = AgentRegistry.searchRoots(searchDirs: searchDirs, environment: environment,
                                               currentDirectory: currentDirectory)
-        return AgentListing(agents: AgentRegistry.discoverAgents(roots: roots))
+        return AgentListing(agents: AgentRegistry.discoverAgents(roots: roots), roots: roots)
     }
 
     // MARK: - Matching
@@ -25,10 +28,11 @@ public struct AgentListing: Sendable {
     /// or a difflib similarity of at least 0.70 to the whole field or to one of its `_`/`-`/space tokens.
     public func matching(_ query: String) -> AgentListing {
         let q = query.lowercased()
-        return AgentListing(agents: agents.filter { agent in
+        let matched = agents.filter { agent in
             let fields = [agent.name] + (agent.description.map { [$0] } ?? []) + agent.variantNames
             return fields.contains { AgentListing.fieldMatches(q, $0.lowercased()) }
-        })
+        }
+        return AgentListing(agents: matched, roots: roots)
     }
 
     static func fieldMatches(_ query: String, _ field: String) -> Bool {
@@ -54,20 +58,24 @@ public struct AgentListing: Sendable {
         return JSONValue.array(items).jsonString()
     }
 
-    /// The title line and the aligned table, or the "no agents" line.
+    /// The title line and the aligned table, or the "no agents" line; then the roots searched (when
+    /// ``roots`` is not empty), and for an empty listing how to add one.
     public func text(query: String? = nil) -> String {
+        let searched = roots.isEmpty ? [] : ["Roots searched: " + roots.joined(separator: ", ")]
         if agents.isEmpty {
-            return query.map { "No agents match '\($0)'." } ?? "No agents found."
+            let none = query.map { "No agents match '\($0)'." } ?? "No agents found."
+            let add = roots.isEmpty || query != nil ? [] : ["Agents are looked for in ROOT/responses_api_agents/: add a NeMo Gym checkout as a root with --search-dir DIR or NEMO_GYM_EXTRA_ROOTS, or run from one."]
+            return ([none] + searched + add).joined(separator: "\n")
         }
         let title = query.map { "Agents matching '\($0)'" } ?? "NeMo Gym agents"
         let table = TextTable(header: ["agent", "composition", "variants", "description"], rows: agents.map {
             [$0.name, $0.composition, $0.variantNames.isEmpty ? "—" : $0.variantNames.joined(separator: ", "),
              $0.description ?? ""]
         })
-        return ([title] + table.lines()).joined(separator: "\n")
+        return ([title] + table.lines() + (searched.isEmpty ? [] : [""] + searched)).joined(separator: "\n")
     }
 
-    /// The inspect view of one agent (`gym list agents NAME`).
+    /// The inspect view of one agent (`swift-gym list agents NAME`).
     public static func inspectText(_ agent: AgentEntry) -> String {
         var lines = ["The \(agent.name) agent"]
         if let description = agent.description { lines += ["", description] }
@@ -99,7 +107,7 @@ public struct AgentListing: Sendable {
 
     // MARK: - Commands
 
-    /// Runs `gym list agents` / `gym search agents` with explicit inputs (the commands pass the process's).
+    /// Runs `swift-gym list agents` / `swift-gym search agents` with explicit inputs (the commands pass the process's).
     public static func run(name: String?, query: String?, json: Bool, searchDirs: [String],
                            environment: [String: String], currentDirectory: String, console: Console) -> Int32 {
         let all = discover(searchDirs: searchDirs, environment: environment, currentDirectory: currentDirectory)

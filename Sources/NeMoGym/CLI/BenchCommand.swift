@@ -1,14 +1,14 @@
 import Foundation
 
-/// `gym bench`: measures the agent's own overhead per rollout over loopback fakes.
+/// `swift-gym bench`: measures the agent's own overhead per rollout over loopback fakes.
 public enum BenchCommand: GymCommand {
     public static let path = ["bench"]
     public static let summary = "Measure agent CPU, latency and memory per rollout against loopback fakes"
     public static let usage = """
-    USAGE: gym bench [--workload single|long|wide] [--rollouts N] [--concurrency C] [--json]
+    USAGE: swift-gym bench [--workload single|long|wide] [--rollouts N] [--concurrency C] [--json]
 
     Starts a scripted model server and a resources server in a child process, serves a SimpleAgent with
-    'gym serve' in another, and drives N POST /run calls at concurrency C over keep-alive connections.
+    'swift-gym serve' in another, and drives N POST /run calls at concurrency C over keep-alive connections.
     Reports rollouts/s, p50/p99 latency, the agent process's CPU per rollout and peak RSS, and the bytes
     the agent decoded and encoded per rollout. Build with 'swift build -c release' for real numbers.
 
@@ -18,15 +18,17 @@ public enum BenchCommand: GymCommand {
       --concurrency C   concurrent /run calls (default: 64)
       --json            print one JSON object
       -h, --help        show this help
+
+    \(HelpText.exitCodes(success: "every measured rollout succeeded", failure: "some rollouts failed, or the fakes or the agent did not start"))
     """
 
     static let parser = CommandLineParser(options: [
         .init(key: "workload", names: ["--workload"], takesValue: true),
         .init(key: "rollouts", names: ["--rollouts"], takesValue: true),
         .init(key: "concurrency", names: ["--concurrency"], takesValue: true),
-        .init(key: "warmup", names: ["--warmup"], takesValue: true),
+        .init(key: "warmup", names: ["--warmup"], takesValue: true, hidden: true),
         .init(key: "json", names: ["--json"]),
-        .init(key: "serve-fakes", names: ["--serve-fakes"]),
+        .init(key: "serve-fakes", names: ["--serve-fakes"], hidden: true),
     ])
 
     public static func run(_ arguments: [String], console: Console) async throws -> Int32 {

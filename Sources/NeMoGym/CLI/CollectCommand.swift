@@ -1,22 +1,30 @@
+import Dispatch
 import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// `gym collect`: collects rollouts from a running agent into JSONL files (`DECISIONS.md` D9).
+/// `swift-gym collect`: collects rollouts from a running agent into JSONL files (`DECISIONS.md` D9).
 ///
 /// Exit codes: 0 when every rollout succeeded, 3 when some failed (the summary says how many), 1 for an
-/// input, config or connection problem before dispatch, 2 for a usage error.
+/// input, config or connection problem before dispatch, 2 for a usage error, 130 when interrupted (Ctrl-C):
+/// the rollouts in flight are stopped, every line written stays complete, and `--resume` finishes the run.
 public struct CollectCommand: GymCommand {
     public static let path = ["collect"]
     public static let summary = "Collect rollouts from a running agent into JSONL files"
     public static let usage = """
-        USAGE: gym collect -i IN.jsonl -o OUT.jsonl (--agent-url URL | --head-server URL) [options]
+        USAGE: swift-gym collect -i IN.jsonl -o OUT.jsonl (--agent-url URL | --head-server URL) [options]
 
         Sends every task row to the agent's /run, writes successes to OUT.jsonl, failures to
         OUT_failures.jsonl, the dispatched rows to OUT_materialized_inputs.jsonl and the metrics to
         OUT_aggregate_metrics.json.
 
-        Options:
+        OPTIONS:
           -i, --input IN.jsonl        task rows, one JSON object per line (required)
-          -o, --output OUT.jsonl      results file (required; its directory is created)
+          -o, --output OUT.jsonl      results file (required; a file, not a directory; its directory is created)
           --agent-url URL             the agent server to send rows to
           --head-server URL           a NeMo Gym head server that knows the agents by name
           -a, --agent NAME            agent_ref for rows that have none
@@ -24,6 +32,9 @@ public struct CollectCommand: GymCommand {
           --num-repeats K             rollouts per row (default 1), or a JSON map {"agent": K, "_default": K}
           --concurrency C             rollouts in flight at once (default: no limit)
           --resume                    continue a previous run: skip done rollouts, retry failed ones
+          --overwrite                 replace a previous run's OUT.jsonl, materialized inputs and metrics
+                                      (failures are appended to); without it or --resume, non-empty outputs
+                                      are refused
           --max-attempts N            attempts per rollout across resumes (default: $NEMO_GYM_MAX_ROLLOUT_ATTEMPTS or 3)
           --retry-seconds S           retry connection errors of one rollout for S seconds (default 60)
           --temperature T             override responses_create_params.temperature
@@ -31,6 +42,13 @@ public struct CollectCommand: GymCommand {
           --max-output-tokens M       override responses_create_params.max_output_tokens
           --disable-aggregation       skip /aggregate_metrics
           -h, --help                  show this help
+
+        Ctrl-C stops the rollouts in flight and exits 130; what was written stays valid, and the same
+        command with --resume finishes the run.
+
+        \(HelpText.exitCodes(success: "every rollout succeeded",
+                             failure: "input, config or connection error before any rollout was sent",
+                             extra: [(3, "some rollouts did not succeed (the summary says how many; --resume retries them)")]))
         """
 
     /// The parsed options of one invocation.
@@ -55,6 +73,7 @@ public struct CollectCommand: GymCommand {
         .init(key: "num-repeats", names: ["--num-repeats"], takesValue: true),
         .init(key: "concurrency", names: ["--concurrency"], takesValue: true),
         .init(key: "resume", names: ["--resume"]),
+        .init(key: "overwrite", names: ["--overwrite"]),
         .init(key: "max-attempts", names: ["--max-attempts"], takesValue: true),
         .init(key: "retry-seconds", names: ["--retry-seconds"], takesValue: true),
         .init(key: "temperature", names: ["--temperature"], takesValue: true),
@@ -64,7 +83,8 @@ public struct CollectCommand: GymCommand {
     ])
 
     public static func run(_ arguments: [String], console: Console) async throws -> Int32 {
-        try await run(arguments, console: console, environment: ProcessInfo.processInfo.environment) { options in
+        try await run(arguments, console: console, environment: ProcessInfo.processInfo.environment,
+                      interrupts: InterruptSignal()) { options in
             try makeEndpoint(agentURL: options.agentURL, headServer: options.headServer, agentName: options.agentName)
         }
     }
@@ -78,6 +98,7 @@ public struct CollectCommand: GymCommand {
 
     /// Runs the command with an endpoint factory (tests pass an in-process endpoint).
     static func run(_ arguments: [String], console: Console, environment: [String: String],
+                    interrupts: any InterruptSource = NoInterrupts(),
                     endpointFactory: (Options) throws -> any RolloutAgentEndpoint) async throws -> Int32 {
         let options = try parse(arguments, environment: environment)
         for warning in options.warnings { console.printError("warning: \(warning)") }
@@ -101,17 +122,39 @@ public struct CollectCommand: GymCommand {
         if resumes { try http?.checkAgentsKnown(plan.pendingRows.compactMap { $0["agent_ref"]?["name"]?.string }) }
         for note in plan.notes { console.printError(note) }
         let progress = RolloutProgress(total: plan.pendingRows.count, console: console)
-        var succeeded = 0, failed = 0, notPersisted = 0
-        var results = plan.previousResults
-        for try await outcome in collector.outcomes(for: plan) {
-            switch outcome.disposition {
-            case .succeeded: succeeded += 1; results.append(outcome.result)
-            case .failed: failed += 1
-            case .notPersisted: notPersisted += 1
+        progress.start()
+        let tally = Mutex(Tally(results: plan.previousResults))
+        let collecting = Task {
+            try await collector.run(plan) { outcome in
+                tally.withLock { $0.record(outcome) }
+                progress.record(outcome)
             }
-            progress.record(outcome)
+        }
+        let interrupted = Atomic(false)
+        interrupts.start {
+            interrupted.store(true, ordering: .sequentiallyConsistent)
+            collecting.cancel()
+        }
+        do {
+            try await withTaskCancellationHandler {
+                try await collecting.value
+            } onCancel: {
+                collecting.cancel()
+            }
+            interrupts.stop()
+        } catch is CancellationError where interrupted.load(ordering: .sequentiallyConsistent) {
+            interrupts.stop()
+            progress.finish()
+            let written = tally.withLock { $0.results.count }
+            console.printError("interrupted: \(written) of \(plan.materializedRowCount) rollouts written to \(files.results); "
+                                   + "run again with --resume to finish")
+            return 130
+        } catch {
+            interrupts.stop()
+            throw error
         }
         progress.finish()
+        let (succeeded, failed, notPersisted, results) = tally.withLock { ($0.succeeded, $0.failed, $0.notPersisted, $0.results) }
 
         var aggregates: [RolloutCollectionSummary.AgentMetrics] = []
         if !options.collector.disableAggregation {
@@ -186,6 +229,14 @@ public struct CollectCommand: GymCommand {
         let concurrency = try parsed.int("concurrency", option: "--concurrency", minimum: 0)
         collector.concurrency = concurrency == 0 ? nil : concurrency
         collector.resume = parsed.flag("resume")
+        collector.overwrite = parsed.flag("overwrite")
+        if collector.resume && collector.overwrite { throw UsageError("give either --resume or --overwrite, not both") }
+        do {
+            try RolloutCollector.checkOutput(RolloutOutputFiles(output: output), resume: collector.resume,
+                                             overwrite: collector.overwrite)
+        } catch let error as RolloutInputError {
+            throw UsageError("-o/--output: \(error.message)")
+        }
         collector.disableAggregation = parsed.flag("disable-aggregation")
         if let seconds = try parsed.double("retry-seconds", option: "--retry-seconds") {
             guard seconds >= 0, seconds <= 1e9 else {
@@ -207,7 +258,61 @@ public struct CollectCommand: GymCommand {
     }
 }
 
-/// `gym collect` could not be set up (for example, no way to reach the agent).
+/// What one collection has produced so far.
+private struct Tally: Sendable {
+    var results: [JSONObject]
+    var succeeded = 0
+    var failed = 0
+    var notPersisted = 0
+
+    mutating func record(_ outcome: RolloutOutcome) {
+        switch outcome.disposition {
+        case .succeeded: succeeded += 1; results.append(outcome.result)
+        case .failed: failed += 1
+        case .notPersisted: notPersisted += 1
+        }
+    }
+}
+
+/// Tells ``CollectCommand`` that the user asked to stop (Ctrl-C); tests substitute their own.
+protocol InterruptSource: Sendable {
+    /// Calls `handler` once when an interrupt arrives, until ``stop()``.
+    func start(_ handler: @escaping @Sendable () -> Void)
+    /// Stops listening and restores the default behaviour.
+    func stop()
+}
+
+/// No interrupts (the default for in-process callers).
+struct NoInterrupts: InterruptSource {
+    func start(_ handler: @escaping @Sendable () -> Void) {}
+    func stop() {}
+}
+
+/// `SIGINT` through a dispatch source. While it listens the signal's default action is off; after the
+/// first Ctrl-C the default is restored, so a second one ends the process at once.
+final class InterruptSignal: InterruptSource, @unchecked Sendable {
+    // The source is set in `start` and cancelled in `stop`, both called by the command's task only.
+    private var source: (any DispatchSourceSignal)?
+
+    func start(_ handler: @escaping @Sendable () -> Void) {
+        _ = signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            _ = signal(SIGINT, SIG_DFL)
+            handler()
+        }
+        source.activate()
+        self.source = source
+    }
+
+    func stop() {
+        source?.cancel()
+        source = nil
+        _ = signal(SIGINT, SIG_DFL)
+    }
+}
+
+/// `swift-gym collect` could not be set up (for example, no way to reach the agent).
 struct CollectSetupError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }

@@ -1,4 +1,4 @@
-/// A small command-line parser for the `gym` executables: long and short options, `--name=value`,
+/// A small command-line parser for the `swift-gym` executables: long and short options, `--name=value`,
 /// repeated options, positionals and `--`.
 ///
 /// ```swift
@@ -18,12 +18,15 @@ public struct CommandLineParser: Sendable {
         public var names: [String]
         /// Whether the option takes a value (`--input FILE`) or is a flag (`--json`).
         public var takesValue: Bool
+        /// Whether the option is left out of "did you mean" suggestions (options for tooling, not in the help).
+        public var hidden: Bool
 
         /// Creates an option.
-        public init(key: String, names: [String], takesValue: Bool = false) {
+        public init(key: String, names: [String], takesValue: Bool = false, hidden: Bool = false) {
             self.key = key
             self.names = names
             self.takesValue = takesValue
+            self.hidden = hidden
         }
     }
 
@@ -36,7 +39,8 @@ public struct CommandLineParser: Sendable {
     }
 
     /// Parses `arguments` (without the program and command names).
-    /// - Throws: ``UsageError`` for an unknown option or a missing value.
+    /// - Throws: ``UsageError`` for an unknown option (with the closest known one, when one is close) or a
+    ///   missing value.
     public func parse(_ arguments: [String]) throws -> ParsedArguments {
         var parsed = ParsedArguments()
         var index = 0
@@ -57,7 +61,7 @@ public struct CommandLineParser: Sendable {
                 inlineValue = String(argument[argument.index(after: eq)...])
             }
             guard let option = options.first(where: { $0.names.contains(name) }) else {
-                throw UsageError("unknown option '\(name)'")
+                throw UsageError("unknown option '\(name)'." + (closestOption(to: name).map { " Did you mean '\($0)'?" } ?? ""))
             }
             if option.takesValue {
                 let value: String
@@ -75,6 +79,12 @@ public struct CommandLineParser: Sendable {
             }
         }
         return parsed
+    }
+
+    /// The visible option spelling closest to `name` (difflib ratio ≥ 0.6), if any.
+    func closestOption(to name: String) -> String? {
+        let spellings = options.filter { !$0.hidden }.flatMap(\.names) + ["--help"]
+        return Similarity.closeMatches(name, in: spellings, count: 1, cutoff: 0.6).first
     }
 
     private func isNegativeNumber(_ s: String) -> Bool {
@@ -126,7 +136,8 @@ public struct ParsedArguments: Sendable {
     }
 }
 
-/// The command line was used wrongly: `gym` prints the message and the usage to stderr and exits 2.
+/// The command line was used wrongly: `swift-gym` prints the message and `see 'swift-gym <command> --help'`
+/// to stderr and exits 2.
 public struct UsageError: Error, Sendable, CustomStringConvertible {
     /// What was wrong, as one line.
     public var message: String

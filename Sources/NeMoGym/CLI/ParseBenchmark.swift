@@ -1,6 +1,6 @@
 import Foundation
 
-/// The timing loop behind the hidden `gym config show --benchmark-parse N FILE...` flag: parses every file
+/// The timing loop behind the hidden `swift-gym config show --benchmark-parse N FILE...` flag: parses every file
 /// N times and reports the throughput (for release-build measurements; never used by tests).
 enum ParseBenchmark {
     static func run(files: [String], repeats: Int) throws -> String {

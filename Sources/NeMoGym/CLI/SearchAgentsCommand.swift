@@ -1,22 +1,26 @@
 import Foundation
 
-/// `gym search agents QUERY [--json] [--search-dir DIR]...`: the agents whose name, description or variant
+/// `swift-gym search agents QUERY [--json] [--search-dir DIR]...`: the agents whose name, description or variant
 /// names match QUERY.
 public struct SearchAgentsCommand: GymCommand {
     public static let path = ["search", "agents"]
     public static let summary = "Search agents by name, description or variant"
     public static let usage = """
-        USAGE: gym search agents QUERY [--json] [--search-dir DIR]...
+        USAGE: swift-gym search agents QUERY [--json] [--search-dir DIR]...
 
         Lists the agents whose name, description or a variant name contains QUERY (any case) or is close to
         it (difflib similarity >= 0.70 to the whole field or to one of its '_', '-' or space separated words).
-        Roots as for 'gym list agents'.
+        Roots as for 'swift-gym list agents'.
+
+        ARGUMENTS:
+          QUERY                what to look for
 
         OPTIONS:
-          QUERY                What to look for.
-          --json               Print JSON (one line) instead of a table.
-          --search-dir DIR     Also search DIR, before the other roots (repeatable).
-          -h, --help           Show this help.
+          --json               print JSON (one line) instead of a table
+          --search-dir DIR     also search DIR, before the other roots (repeatable)
+          -h, --help           show this help
+
+        \(HelpText.exitCodes(success: "listed (also when nothing matched)"))
         """
 
     public static func run(_ arguments: [String], console: Console) async throws -> Int32 {

@@ -7,7 +7,8 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String {
             case fileNotFound, missingValues, interpolation, serverRefNotFound, unknownInstance, missingPort
-            case missingEnvironment, invalidStructure, invalidValue, unknownImplementation, invalidArguments
+            case missingEnvironment, invalidStructure, invalidPort, invalidValue, unknownImplementation, invalidArguments,
+                 invalidOverride
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -24,10 +25,14 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unknownInstance = Code(.unknownInstance)
         /// A server block has no `port`.
         public static let missingPort = Code(.missingPort)
+        /// A server block's `port` is not a port number (a word, a fraction, a boolean, out of 1...65535).
+        public static let invalidPort = Code(.invalidPort)
         /// `NEMO_GYM_CONFIG_DICT` or `NEMO_GYM_CONFIG_PATH` is not set.
         public static let missingEnvironment = Code(.missingEnvironment)
         /// The config does not have the expected shape (for example a server block that is not a mapping).
         public static let invalidStructure = Code(.invalidStructure)
+        /// A command-line override (`key=value`, `+key=value`, `++key=value`) is malformed or cannot apply.
+        public static let invalidOverride = Code(.invalidOverride)
 
         /// A setting has a value of the wrong type or range (NeMo Gym's pydantic would refuse it too), or a
         /// required setting is missing.

@@ -36,7 +36,7 @@ public struct GlobalConfig: Sendable, Hashable {
         for file in files {
             let value = try YAMLReader.parseFile(atPath: file)
             guard case .object(let object) = value else {
-                throw ConfigError(.invalidStructure, "the config file '\(file)' holds a \(value.kindName); a config "
+                throw ConfigError(.invalidStructure, "the config file '\(file)' holds \(value.kindNameWithArticle); a config "
                                       + "file must be a mapping of keys to values")
             }
             merged = merge(merged, object)
@@ -52,7 +52,7 @@ public struct GlobalConfig: Sendable, Hashable {
         }
         let parsed = try value ?? YAMLReader.parse(text, source: source)
         guard case .object(let object) = parsed else {
-            throw ConfigError(.invalidStructure, "\(source) holds a \(parsed.kindName); a config must be a mapping")
+            throw ConfigError(.invalidStructure, "\(source) holds \(parsed.kindNameWithArticle); a config must be a mapping")
         }
         return GlobalConfig(object)
     }
@@ -134,8 +134,9 @@ public struct GlobalConfig: Sendable, Hashable {
     static func missingError(_ paths: [String]) -> ConfigError {
         var message = "\(paths.count) required config value(s) are unset (???) after merging:\n"
         message += paths.map { "  - \($0)" }.joined(separator: "\n")
-        message += "\nSet them in a config file or on the command line, for example:\n"
-        message += paths.map { "  ++\($0)=<value>" }.joined(separator: "\n")
+        message += "\nSet them in a config file, or as overrides after the files (++key=value adds or overrides, "
+            + "+key=value adds, key=value overrides), for example:\n"
+        message += "  " + paths.map { "++\($0)=VALUE" }.joined(separator: " ")
         return ConfigError(.missingValues, message, missingPaths: paths)
     }
 
@@ -206,7 +207,7 @@ public struct GlobalConfig: Sendable, Hashable {
 
     // MARK: - Text
 
-    /// The config as block-style YAML (what `gym config show` prints and NeMo Gym passes to children).
+    /// The config as block-style YAML (what `swift-gym config show` prints and NeMo Gym passes to children).
     public func yamlText() -> String {
         YAMLWriter().string(.object(values))
     }

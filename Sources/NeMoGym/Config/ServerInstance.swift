@@ -32,10 +32,15 @@ public struct ServerInstance: Sendable, Hashable {
         self.implementation = implementation
         self.block = block
         self.host = block["host"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? defaultHost
-        switch block["port"] {
-        case .number(let n)?: self.port = n.intValue.flatMap { $0 > 0 ? $0 : nil }
-        case .string(let s)?: self.port = Int(s).flatMap { $0 > 0 ? $0 : nil }
-        default: self.port = nil
+        self.port = Self.portNumber(block["port"]).flatMap { (1...65_535).contains($0) ? $0 : nil }
+    }
+
+    /// The integer a `port` value holds (an integer, or a string of one), or `nil`.
+    private static func portNumber(_ value: JSONValue?) -> Int? {
+        switch value {
+        case .number(let n)?: return n.intValue
+        case .string(let s)?: return Int(s)
+        default: return nil
         }
     }
 
@@ -43,11 +48,19 @@ public struct ServerInstance: Sendable, Hashable {
     public var blockPath: String { "\(name).\(serverType).\(implementation)" }
 
     /// `http://host:port`.
-    /// - Throws: ``ConfigError`` (``ConfigError/Code/missingPort``) naming the block when it has no port.
+    /// - Throws: ``ConfigError`` (``ConfigError/Code/missingPort``) naming the block when it has no port,
+    ///   (``ConfigError/Code/invalidPort``) quoting the value when its port is not a port number.
     public func baseURL() throws -> String {
         guard let port else {
+            if let value = block["port"], !value.isNull, Self.portNumber(value) != 0 {
+                let shown: String
+                if case .string(let s) = value { shown = "'\(s)'" } else { shown = value.jsonString() }
+                let what = Self.portNumber(value) == nil ? "is not a number" : "is out of range"
+                throw ConfigError(.invalidPort, "server instance '\(name)' has port \(shown) in the block "
+                                      + "'\(blockPath)', which \(what): expected an integer from 1 to 65535")
+            }
             throw ConfigError(.missingPort, "server instance '\(name)' has no port: set 'port:' in the block "
-                                  + "'\(blockPath)' (gym does not pick ports)")
+                                  + "'\(blockPath)' (swift-gym does not pick ports)")
         }
         let shownHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         return "http://\(shownHost):\(port)"

@@ -1,6 +1,6 @@
 /// A YAML document could not be read: where (source, line, column) and what kind of problem.
 ///
-/// ``description`` is `FILE:LINE:COLUMN: message`, the form `gym config show` prints after `error: `;
+/// ``description`` is `FILE:LINE:COLUMN: message`, the form `swift-gym config show` prints after `error: `;
 /// ``humanDescription`` reads as a sentence (`Config 'agent.yaml' line 12, column 7: duplicate key 'datasets'.`).
 /// Lines and columns are 1-based; columns count characters.
 public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {

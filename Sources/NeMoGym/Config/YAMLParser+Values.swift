@@ -85,7 +85,7 @@ extension YAMLParser {
              ("tag:yaml.org,2002:bool", _), ("tag:yaml.org,2002:null", _), ("tag:yaml.org,2002:map", _),
              ("tag:yaml.org,2002:seq", _):
             throw error(.unsupportedScalar, "the tag '!!\(tag.dropFirst(YAMLParser.corePrefix.count))' does not "
-                            + "fit a \(value.kindName)", at: offset)
+                            + "fit \(value.kindNameWithArticle)", at: offset)
         default:
             throw unsupportedTag(tag, at: offset)
         }
@@ -149,15 +149,15 @@ struct MappingBuilder {
             var groups: [[(String, JSONValue)]] = []
             for item in items {
                 guard case .object(let object) = item else {
-                    throw parser.error(.invalidMerge, "a merge key ('<<') list must hold only mappings, found a "
-                                           + item.kindName, at: offset)
+                    throw parser.error(.invalidMerge, "a merge key ('<<') list must hold only mappings, found "
+                                           + item.kindNameWithArticle, at: offset)
                 }
                 groups.append(object.map { ($0.key, $0.value) })
             }
             for group in groups.reversed() { merged.append(contentsOf: group) }
         default:
-            throw parser.error(.invalidMerge, "a merge key ('<<') needs a mapping or a list of mappings, found a "
-                                   + value.kindName, at: offset)
+            throw parser.error(.invalidMerge, "a merge key ('<<') needs a mapping or a list of mappings, found "
+                                   + value.kindNameWithArticle, at: offset)
         }
     }
 

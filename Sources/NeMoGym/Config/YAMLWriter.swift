@@ -89,10 +89,9 @@ public struct YAMLWriter: Sendable {
 
     /// `|`, `|-` or `|+` with the content indented to `indent`, when the text allows it.
     private func literalBlock(_ s: String, indent: Int) -> String? {
-        guard let first = s.first, first != " ", first != "\n", first != "\t" else { return nil }
-        for scalar in s.unicodeScalars where (scalar.value < 0x20 && scalar != "\n" && scalar != "\t")
-            || scalar.value == 0x7F || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}"
-            || scalar == "\u{FEFF}" {
+        // At column 0 a content line could read as a document marker (`---`, `...`).
+        guard indent > 0, let first = s.first, first != " ", first != "\n", first != "\t" else { return nil }
+        for scalar in s.unicodeScalars where scalar != "\n" && scalar != "\t" && Self.needsEscape(scalar) {
             return nil
         }
         var body = Substring(s)
@@ -117,11 +116,19 @@ public struct YAMLWriter: Sendable {
             if scalars.count == 1 || scalars[1] == " " { return false }
         }
         if s.contains(": ") || s.contains(" #") { return false }
-        for scalar in s.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x85
-            || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{FEFF}" {
-            return false
-        }
+        // `---` and `...` at the start of a line are document markers (keys are written at column 0).
+        if s.hasPrefix("---") || s.hasPrefix("...") { return false }
+        for scalar in s.unicodeScalars where Self.needsEscape(scalar) { return false }
         return true
+    }
+
+    /// Whether `scalar` must be written as an escape in a double-quoted string: control characters (tab and
+    /// newline included), DEL, the C1 range (NEL among them), the line and paragraph separators, the byte
+    /// order mark and the non-characters U+FFFE/U+FFFF, none of which PyYAML accepts raw or keeps as is.
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return v < 0x20 || (v >= 0x7F && v <= 0x9F) || v == 0x2028 || v == 0x2029 || v == 0xFEFF
+            || v == 0xFFFE || v == 0xFFFF
     }
 
     private func doubleQuoted(_ s: String) -> String {
@@ -134,8 +141,7 @@ public struct YAMLWriter: Sendable {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x85 || scalar == "\u{2028}"
-                    || scalar == "\u{2029}" || scalar == "\u{FEFF}" {
+                if Self.needsEscape(scalar) {
                     let hex = String(scalar.value, radix: 16, uppercase: true)
                     out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
                 } else {

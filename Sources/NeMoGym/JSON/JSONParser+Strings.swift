@@ -28,7 +28,7 @@ extension JSONParser {
                 }
                 if b == UInt8(ascii: "\\") {
                     position = p
-                    return try parseEscapedString(quote: quote, start: start)
+                    return try parseEscapedString(quote: quote, start: start, high: high)
                 }
                 if b < 0x20 { throw controlCharacter(at: p) }
                 high |= UInt64(b)
@@ -50,9 +50,11 @@ extension JSONParser {
     }
 
     /// Parses the rest of a string from its first backslash (at `position`), building it in `scratch`.
-    mutating func parseEscapedString(quote: Int, start: Int) throws -> String {
+    /// `high` carries the bytes already scanned before that backslash (OR-ed together), so that non-ASCII
+    /// bytes in front of the first escape are validated too.
+    mutating func parseEscapedString(quote: Int, start: Int, high scanned: UInt64) throws -> String {
         scratch.removeAll()
-        var high: UInt64 = 0
+        var high = scanned
         var runStart = start
         var p = position
         while p < count {

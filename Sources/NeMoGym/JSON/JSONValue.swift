@@ -124,6 +124,16 @@ extension JSONValue {
         }
     }
 
+    /// ``kindName`` with its indefinite article, for messages: `an object`, `an array`, `a string`, `null`.
+    var kindNameWithArticle: String {
+        switch self {
+        case .null: return "null"
+        case .array, .object: return "an \(kindName)"
+        case .number(let n): return n.isInteger ? "an integer" : "a number"
+        case .bool, .string: return "a \(kindName)"
+        }
+    }
+
     /// Compares by value: like `==`, but numbers compare numerically and integers equal their float form
     /// only when `strictNumberKinds` is false.
     public func isEquivalent(to other: JSONValue, strictNumberKinds: Bool = true) -> Bool {

@@ -125,7 +125,7 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
         throw CollectSetupError(message: message)
     }
 
-    private func ping(_ url: String, what: String, start: String = "start it first (for a Swift agent: gym serve) or fix the URL") async throws {
+    private func ping(_ url: String, what: String, start: String = "start it first (for a Swift agent: swift-gym serve) or fix the URL") async throws {
         do {
             _ = try await setupClient.send(HTTPClientRequest(url: url + "/"))
         } catch {

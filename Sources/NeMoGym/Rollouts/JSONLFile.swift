@@ -63,6 +63,28 @@ final class JSONLFile {
         return objects
     }
 
+    /// Empties the regular file at `path` (a directory or other kind of file is an error, never emptied).
+    static func empty(_ path: String) throws {
+        try requireRegularFile(path)
+        let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        guard fd >= 0 else { throw error("cannot truncate '\(path)'", errno) }
+        close(fd)
+    }
+
+    /// Unlinks the regular file at `path`; anything else (a directory above all) is an error, left alone.
+    static func removeRegularFile(_ path: String) throws {
+        try requireRegularFile(path)
+        guard unlink(path) == 0 else { throw error("cannot remove '\(path)'", errno) }
+    }
+
+    private static func requireRegularFile(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw error("cannot read '\(path)'", errno) }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw RolloutInputError(code: .invalidOutput, message: "'\(path)' is not a regular file; it was left alone.")
+        }
+    }
+
     /// Writes `bytes` to `path` atomically (a temporary file renamed over it).
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let temporary = path + ".tmp-\(getpid())"

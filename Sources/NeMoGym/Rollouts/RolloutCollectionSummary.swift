@@ -16,8 +16,8 @@ public struct RolloutCollectionSummary: Sendable {
 
     /// The plan the collection followed.
     public var plan: RolloutPlan
-    /// The files.
-    public var files: RolloutOutputFiles
+    /// The files; `nil` for an in-memory collection.
+    public var files: RolloutOutputFiles?
     /// Rollouts dispatched in this run.
     public var dispatched: Int
     /// Successes in this run.

@@ -13,11 +13,26 @@ import Foundation
 ///                                  configuration: .init(outputPath: "out/rollouts.jsonl", concurrency: 8))
 /// let summary = try await collector.collect(freshRows: { rows }) { outcome in print(outcome.reward ?? 0) }
 /// ```
+///
+/// Without an output path the collection runs in memory: no file is read or written, the results are
+/// the outcomes (and the summary's ``RolloutCollectionSummary/results``):
+///
+/// ```swift
+/// let inMemory = RolloutCollector(endpoint: InProcessAgentEndpoint(agent), configuration: .init(concurrency: 8))
+/// let plan = try inMemory.plan(freshRows: { rows })
+/// for try await outcome in inMemory.outcomes(for: plan) { print(outcome.reward ?? 0) }
+/// ```
+///
+/// Output files are never destroyed by accident: the output path must name a file, and a fresh run over
+/// a previous run's non-empty files is refused unless ``Configuration/overwrite`` is set (or
+/// ``Configuration/resume`` continues that run). Cancelling the collecting task stops the rollouts in
+/// flight; every line written stays a complete JSON line, so a later resume continues from there.
 public struct RolloutCollector: Sendable {
     /// Collection options.
     public struct Configuration: Sendable, Hashable {
-        /// The results file; the other files are named after it (``RolloutOutputFiles``).
-        public var outputPath: String
+        /// The results file; the other files are named after it (``RolloutOutputFiles``). `nil` collects
+        /// in memory: no files, the outcomes are the only results (``resume`` and ``overwrite`` are ignored).
+        public var outputPath: String?
         /// The most rollouts in flight; `nil` or 0 means no limit of the collector's own, as in NeMo Gym.
         /// Rollouts over HTTP are then bounded by the client's 1,024 connections per host; tasks are
         /// started at most ``unlimitedInFlight`` at a time, so a huge input does not become a huge task set.
@@ -32,10 +47,15 @@ public struct RolloutCollector: Sendable {
         public var resume: Bool
         /// Skip the aggregation call.
         public var disableAggregation: Bool
+        /// Replace a previous run's files when not resuming: the results file is truncated, the
+        /// materialized inputs and aggregate metrics files are replaced, and the failures file is appended
+        /// to, as NeMo Gym does. Without it a fresh run over non-empty files is refused.
+        public var overwrite: Bool
 
         /// Creates options.
-        public init(outputPath: String, concurrency: Int? = nil, maxAttempts: Int = 3, retrySeconds: Double = 60,
-                    retryInterval: Double = 0.5, resume: Bool = false, disableAggregation: Bool = false) {
+        public init(outputPath: String? = nil, concurrency: Int? = nil, maxAttempts: Int = 3, retrySeconds: Double = 60,
+                    retryInterval: Double = 0.5, resume: Bool = false, disableAggregation: Bool = false,
+                    overwrite: Bool = false) {
             self.outputPath = outputPath
             self.concurrency = concurrency
             self.maxAttempts = maxAttempts
@@ -43,6 +63,7 @@ public struct RolloutCollector: Sendable {
             self.retryInterval = retryInterval
             self.resume = resume
             self.disableAggregation = disableAggregation
+            self.overwrite = overwrite
         }
     }
 
@@ -60,8 +81,8 @@ public struct RolloutCollector: Sendable {
     public let endpoint: any RolloutAgentEndpoint
     /// The options.
     public let configuration: Configuration
-    /// The file names.
-    public var files: RolloutOutputFiles { RolloutOutputFiles(output: configuration.outputPath) }
+    /// The file names; `nil` for an in-memory collection.
+    public var files: RolloutOutputFiles? { configuration.outputPath.map(RolloutOutputFiles.init(output:)) }
 
     /// Creates a collector.
     public init(endpoint: any RolloutAgentEndpoint, configuration: Configuration) {
@@ -75,13 +96,14 @@ public struct RolloutCollector: Sendable {
     /// - Parameters:
     ///   - freshRows: the preprocessed rows; called only when the run does not resume.
     ///   - onOutcome: called once per finished rollout, after it was written.
-    /// - Throws: ``RolloutInputError`` for unusable input or output files; never for a failed rollout.
+    /// - Throws: ``RolloutInputError`` for unusable input or output files; never for a failed rollout;
+    ///   `CancellationError` when the task was cancelled (the rollouts in flight were stopped first).
     public func collect(freshRows: () throws -> [JSONObject],
                         onOutcome: @Sendable (RolloutOutcome) -> Void = { _ in }) async throws -> RolloutCollectionSummary {
         let plan = try plan(freshRows: freshRows)
         var summary = RolloutCollectionSummary(plan: plan, files: files, dispatched: 0, succeeded: 0, failed: 0, notPersisted: 0,
                                                results: plan.previousResults, aggregates: [], aggregationErrors: [])
-        for try await outcome in outcomes(for: plan) {
+        try await run(plan) { outcome in
             summary.dispatched += 1
             switch outcome.disposition {
             case .succeeded:
@@ -107,9 +129,14 @@ public struct RolloutCollector: Sendable {
     /// terminally failed or failed ``Configuration/maxAttempts`` times.
     /// - Throws: ``RolloutInputError``; what `freshRows` throws.
     public func plan(freshRows: () throws -> [JSONObject]) throws -> RolloutPlan {
-        let files = self.files
+        guard let files = self.files else {
+            let rows = try freshRows()
+            return RolloutPlan(materializedRowCount: rows.count, pendingRows: rows, previousResults: [], resumed: false,
+                               terminalCount: 0, exhaustedCount: 0, priorFailureCount: 0, notes: [])
+        }
         let manager = FileManager.default
         var notes: [String] = []
+        try Self.checkOutput(files, resume: configuration.resume, overwrite: configuration.overwrite)
         if configuration.resume {
             if manager.fileExists(atPath: files.materializedInputs), manager.fileExists(atPath: files.results) {
                 return try resumePlan()
@@ -125,17 +152,49 @@ public struct RolloutCollector: Sendable {
             bytes.append(0x0A)
         }
         try JSONLFile.writeAtomically(bytes, to: files.materializedInputs)
-        if manager.fileExists(atPath: files.results) {
-            do { try manager.removeItem(atPath: files.results) } catch {
-                throw RolloutInputError(code: .invalidOutput, message: "cannot delete the previous results file '\(files.results)': \(error.localizedDescription)")
-            }
-        }
+        // Only regular files get here (checkOutput refused directories): truncate, never remove.
+        if manager.fileExists(atPath: files.results) { try JSONLFile.empty(files.results) }
+        if manager.fileExists(atPath: files.aggregateMetrics) { try JSONLFile.removeRegularFile(files.aggregateMetrics) }
         return RolloutPlan(materializedRowCount: rows.count, pendingRows: rows, previousResults: [], resumed: false,
                            terminalCount: 0, exhaustedCount: 0, priorFailureCount: 0, notes: notes)
     }
 
+    /// Checks that the output paths name files (not directories, not ending in `/`) and, for a run that
+    /// will not resume, that a previous run's files are empty or absent unless `overwrite`.
+    /// Touches nothing.
+    /// - Throws: ``RolloutInputError`` with ``RolloutInputError/Code/outputIsADirectory`` or
+    ///   ``RolloutInputError/Code/outputExists``; the messages name `--resume` and `--overwrite`.
+    public static func checkOutput(_ files: RolloutOutputFiles, resume: Bool, overwrite: Bool) throws {
+        let all = [files.results, files.materializedInputs, files.failures, files.aggregateMetrics]
+        if files.results.isEmpty || files.results.hasSuffix("/") {
+            throw RolloutInputError(code: .outputIsADirectory, message: "the output '\(files.results)' must name a file, "
+                                        + "such as 'out/rollouts.jsonl', not a directory")
+        }
+        for path in all where isDirectory(path) {
+            throw RolloutInputError(code: .outputIsADirectory, message: "the output '\(path)' is a directory; "
+                                        + "name a file, such as '\(path)/rollouts.jsonl'")
+        }
+        let manager = FileManager.default
+        let resumes = resume && manager.fileExists(atPath: files.materializedInputs) && manager.fileExists(atPath: files.results)
+        guard !resumes, !overwrite else { return }
+        // With --resume but nothing to resume from, only existing results would be lost.
+        let guarded = resume ? [files.results] : [files.results, files.materializedInputs, files.failures]
+        for path in guarded {
+            guard let size = (try? manager.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 else { continue }
+            let why = resume ? " and cannot be resumed (\(files.materializedInputs) is missing)" : ""
+            throw RolloutInputError(code: .outputExists, message: "'\(path)' already holds \(size) bytes from a previous run\(why); "
+                                        + "pass --resume to continue that run, --overwrite to replace its files, "
+                                        + "or choose another output")
+        }
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
+    }
+
     private func resumePlan() throws -> RolloutPlan {
-        let files = self.files
+        guard let files = self.files else { preconditionFailure("resumePlan without files") }
         let materialized = try JSONLFile.readObjects(files.materializedInputs).map(\.object)
         var notes: [String] = []
         let cut = try JSONLFile.discardTornTail(of: files.results)
@@ -196,11 +255,15 @@ public struct RolloutCollector: Sendable {
     /// Dispatches the plan's pending rows and yields each outcome once it is written: successes to the
     /// results file, failures to the failures file, `_ng_no_persist` results nowhere. Every line is
     /// synced before the outcome is yielded. The stream throws only when a file cannot be written.
+    ///
+    /// Ending the iteration early (or cancelling the iterating task) cancels the collection; the lines
+    /// already written stay complete. ``run(_:onOutcome:)`` does the same in the calling task and returns
+    /// only once the rollouts in flight have stopped.
     public func outcomes(for plan: RolloutPlan) -> AsyncThrowingStream<RolloutOutcome, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: RolloutOutcome.self)
         let task = Task {
             do {
-                try await dispatchAll(plan.pendingRows) { continuation.yield($0) }
+                try await run(plan) { continuation.yield($0) }
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)
@@ -214,31 +277,43 @@ public struct RolloutCollector: Sendable {
     /// the HTTP client's connections per host, so an HTTP agent is never the one waiting.
     public static let unlimitedInFlight = 4_096
 
-    private func dispatchAll(_ rows: [JSONObject], yield: (RolloutOutcome) -> Void) async throws {
-        let files = self.files
-        try createParentDirectory(of: files.results)
-        let results = try JSONLFile(appendingTo: files.results)
+    /// Dispatches the plan's pending rows in the calling task, writing each outcome (as
+    /// ``outcomes(for:)`` describes) before passing it to `onOutcome`.
+    ///
+    /// When the task is cancelled, the rollouts in flight are cancelled, no new ones start, successes that
+    /// still arrive are written, failures caused by the cancellation are not recorded (a resume runs those
+    /// rollouts again), and the method throws `CancellationError` once all of them have stopped.
+    /// - Throws: ``RolloutInputError`` when a file cannot be written; `CancellationError`.
+    public func run(_ plan: RolloutPlan, onOutcome: (RolloutOutcome) -> Void) async throws {
+        var results: JSONLFile? = nil
         var failures: JSONLFile? = nil
+        if let files {
+            try createParentDirectory(of: files.results)
+            results = try JSONLFile(appendingTo: files.results)
+        }
         let limit = (configuration.concurrency ?? 0) > 0 ? configuration.concurrency ?? 1 : Self.unlimitedInFlight
         try await withThrowingTaskGroup(of: RolloutOutcome.self) { group in
-            var iterator = rows.makeIterator()
+            var iterator = plan.pendingRows.makeIterator()
             var running = 0
-            while running < limit, let row = iterator.next() {
+            while running < limit, !Task.isCancelled, let row = iterator.next() {
                 group.addTask { await self.dispatch(row) }
                 running += 1
             }
             while let outcome = try await group.next() {
+                let cancelled = Task.isCancelled
                 switch outcome.disposition {
-                case .succeeded: try results.append(.object(outcome.result))
+                case .succeeded: try results?.append(.object(outcome.result))
                 case .failed:
-                    if failures == nil { failures = try JSONLFile(appendingTo: files.failures) }
+                    if cancelled { continue }
+                    if let files, failures == nil { failures = try JSONLFile(appendingTo: files.failures) }
                     try failures?.append(.object(outcome.result))
                 case .notPersisted: break
                 }
-                yield(outcome)
-                if let row = iterator.next() { group.addTask { await self.dispatch(row) } }
+                onOutcome(outcome)
+                if !cancelled, let row = iterator.next() { group.addTask { await self.dispatch(row) } }
             }
         }
+        try Task.checkCancellation()
     }
 
     /// Runs one row, retrying connection errors for at most ``Configuration/retrySeconds``.
@@ -325,7 +400,7 @@ public struct RolloutCollector: Sendable {
                 errors.append("aggregating metrics for agent '\(group.agent)' failed: \(error)")
             }
         }
-        if !entries.isEmpty {
+        if !entries.isEmpty, let files {
             let bytes = JSONValue.array(entries.map(\.json)).jsonBytes(style: .indented)
             try JSONLFile.writeAtomically(bytes, to: files.aggregateMetrics)
         }

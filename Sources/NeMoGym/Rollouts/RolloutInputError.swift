@@ -6,6 +6,7 @@ public struct RolloutInputError: Error, Sendable, Hashable, CustomStringConverti
         enum Kind: Hashable, Sendable {
             case fileNotReadable, malformedLine, notAnObject, missingAgent, invalidAgentRef
             case missingCreateParams, invalidNumRepeats, missingNumRepeats, invalidMetadata, invalidOutput
+            case outputIsADirectory, outputExists
         }
         let kind: Kind
 
@@ -29,6 +30,11 @@ public struct RolloutInputError: Error, Sendable, Hashable, CustomStringConverti
         public static let invalidMetadata = Code(kind: .invalidMetadata)
         /// An output file (such as a previous run's outputs on resume) is unreadable.
         public static let invalidOutput = Code(kind: .invalidOutput)
+        /// The output path names a directory (or ends in `/`); it must name a file. Nothing was touched.
+        public static let outputIsADirectory = Code(kind: .outputIsADirectory)
+        /// A previous run's output files are not empty and neither resuming nor overwriting was asked for.
+        /// Nothing was touched.
+        public static let outputExists = Code(kind: .outputExists)
 
         public var description: String { "\(kind)" }
     }

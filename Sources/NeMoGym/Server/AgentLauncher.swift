@@ -100,7 +100,7 @@ public struct AgentLauncher: Sendable {
                     try apply(argument, try value(argument))
                 } else if argument.hasPrefix("-") && !argument.hasPrefix("--=") && argument != "-" {
                     throw ConfigError(.invalidArguments, "unknown option '\(argument)'; expected --agent NAME, --log-level LEVEL, CONFIG.yaml files and key=value overrides")
-                } else if argument.contains("=") && !argument.hasSuffix(".yaml") && !argument.hasSuffix(".yml") {
+                } else if ConfigOverride.looksLikeOverride(argument) {
                     overrides.append(argument)
                 } else {
                     configFiles.append(argument)
@@ -207,7 +207,7 @@ public struct AgentLauncher: Sendable {
     /// `config` with Hydra-style overrides applied.
     static func applying(_ overrides: [String], to config: GlobalConfig) throws -> GlobalConfig {
         guard !overrides.isEmpty else { return config }
-        throw ConfigError(.invalidValue, "overrides are not supported yet: \(overrides.joined(separator: " "))")
+        return try config.applying(overrides: overrides.map(ConfigOverride.parse))
     }
 
     /// Builds the server, starts it, prints `listening on http://HOST:PORT` to standard output (flushed at
