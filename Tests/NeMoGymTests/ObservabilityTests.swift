@@ -94,6 +94,34 @@ struct FixtureError: Error {}
         }
     }
 
+    @Test func aDeploymentReadsTheFlagsAndTheAgentsOwnSetting() throws {
+        func deployment(global: String, agent: String) throws -> AgentDeployment {
+            let yaml = """
+            my_agent:
+              responses_api_agents:
+                simple_agent:
+                  port: 1
+            \(agent)
+                  resources_server: {type: resources_servers, name: env}
+                  model_server: {type: responses_api_models, name: policy}
+            policy:
+              responses_api_models:
+                openai_model: {host: 127.0.0.1, port: 2}
+            env:
+              resources_servers:
+                env: {host: 127.0.0.1, port: 3}
+            \(global)
+            """
+            return try AgentDeployment(config: try GlobalConfig.parse(yaml, source: "test"), instanceName: "my_agent")
+        }
+        let own = try deployment(global: "token_id_capture: {enabled: true}", agent: "      token_id_capture: 'true'")
+        #expect(own.observability == ObservabilitySettings(observabilityEnabled: false, tokenIDCapture: true))
+        #expect(own.modelServerRef == ModelServerRef(type: "responses_api_models", name: "policy"))
+        let notOwn = try deployment(global: "token_id_capture: {enabled: true}\nobservability_enabled: true", agent: "")
+        #expect(notOwn.observability == ObservabilitySettings(observabilityEnabled: true, tokenIDCapture: false))
+        #expect(try notOwn.makeAgent().observability == notOwn.observability)
+    }
+
     @Test func withoutCaptureAMalformedIDIsNotChecked() throws {
         #expect(try ObservabilitySettings.disabled.rolloutID(forRunBody: ["_ng_rollout_id": "a/b"]) == nil)
         #expect(throws: InvalidRolloutIDError.self) {
