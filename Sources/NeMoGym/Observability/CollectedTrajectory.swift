@@ -9,9 +9,12 @@
 /// duplicate gaps are dropped.
 ///
 /// ```swift
+/// let row: JSONObject = ["_ng_task_index": 0, "_ng_rollout_index": 0]
+/// var result: JSONObject = ["reward": 1.0, "ng_trajectory": ["task_id": "0", "rollout_id": "0-0", "turns": []]]
 /// if result["ng_trajectory"] != nil {
 ///     result["ng_trajectory"] = .object(CollectedTrajectory.record(row: row, result: result))
 /// }
+/// print(result["ng_trajectory"]?["gaps"] ?? [])
 /// ```
 public enum CollectedTrajectory {
     /// The task id and rollout id of an input row (`_trajectory_identity`): the first of `task_id`,

@@ -10,8 +10,9 @@
 /// Flags are read with Python's truthiness, as the reference's `bool(...)` does (`"false"` is true there).
 ///
 /// ```swift
-/// let settings = ObservabilitySettings(globalConfig: config.values, agentTokenIDCapture: true)
-/// settings.modelPathPrefix(rolloutID: "0-0")   // "/ng-rollout/0-0" with observability on
+/// let config = try GlobalConfig.parse("observability_enabled: true", source: "example")
+/// let settings = ObservabilitySettings(globalConfig: config.values)
+/// print(settings.modelPathPrefix(rolloutID: "0-0"))   // /ng-rollout/0-0
 /// ```
 public struct ObservabilitySettings: Sendable, Hashable {
     /// `observability_enabled`: model calls are captured and the agent builds a trajectory.

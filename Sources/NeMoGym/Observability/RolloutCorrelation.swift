@@ -14,8 +14,9 @@ import Foundation
 /// | no explicit id and an index missing or null | none |
 ///
 /// ```swift
-/// let id = try RolloutCorrelation.rolloutID(fromRunBody: ["_ng_task_index": 0, "_ng_rollout_index": 1])  // "0-1"
-/// RolloutCorrelation.pathPrefix(rolloutID: id, tokenCapture: true)  // "/ng-rollout/0-1/training-token-capture"
+/// let id = try RolloutCorrelation.rolloutID(fromRunBody: ["_ng_task_index": 0, "_ng_rollout_index": 1])
+/// print(id ?? "none")                                                       // 0-1
+/// print(RolloutCorrelation.pathPrefix(rolloutID: id, tokenCapture: true))  // /ng-rollout/0-1/training-token-capture
 /// ```
 public enum RolloutCorrelation {
     /// The first path segment of a rollout-scoped route.

@@ -16,8 +16,9 @@
 /// lists) and items no member accepts are kept as they are.
 ///
 /// ```swift
-/// TrajectoryItemShape.normalized(.functionCallOutput(callID: "c1", output: "ok"))
-/// // {"call_id": "c1", "output": "ok", "type": "function_call_output", "id": null, "status": null}
+/// let item = TrajectoryItemShape.normalized(.functionCallOutput(callID: "c1", output: "ok"))
+/// print(JSONValue.object(item).jsonString())
+/// // {"call_id":"c1","output":"ok","type":"function_call_output","id":null,"status":null}
 /// ```
 public enum TrajectoryItemShape {
     /// The item as the Python trajectory dumps it.

@@ -23,17 +23,21 @@ public struct ModelServerRef: Sendable, Hashable {
 /// refs and conversation, one turn per model call (question, answer, reasoning, cumulative tool count),
 /// one entry per tool call (timing, status, output), and gaps.
 ///
-/// The loop feeds it; ``json`` is the record. Items are dumped in the Python trajectory's shape
+/// The loop feeds it; ``record(conversation:)`` gives the record. Items are dumped in the Python trajectory's shape
 /// (``TrajectoryItemShape``), timestamps are Unix seconds and durations milliseconds.
 ///
 /// ```swift
 /// var recorder = TrajectoryRecorder(rolloutID: "0-0", modelRef: ModelServerRef(name: "policy_model"))
-/// let started = TrajectoryRecorder.now()
-/// recorder.recordModelTurn(question: input, response: response, startedAt: started)
+/// let input = [ResponseItem.userMessage("weather in sf?")]
+/// let call = ResponseItem.functionCall(name: "get_weather", arguments: #"{"city": "SF"}"#, callID: "c1")
+/// recorder.recordModelTurn(question: input, response: Response.make(id: "r1", output: [call]),
+///                          startedAt: TrajectoryRecorder.now())
 /// let stopwatch = TrajectoryRecorder.Stopwatch()
+/// let outcome = ToolCallOutcome(output: #"{"weather": "cold"}"#, cookies: Cookies(), calledServer: true, status: 200)
 /// recorder.recordToolCall(call, outcome: outcome, timing: stopwatch.timing())
-/// recorder.finishTools(ofTurn: response.output)
-/// let trajectory = recorder.record(conversation: input + outputs)
+/// recorder.finishTools(ofTurn: [call])
+/// let trajectory = recorder.record(conversation: input + [call, .functionCallOutput(callID: "c1", output: outcome.output)])
+/// print(trajectory["tool_calls"] ?? [])
 /// ```
 public struct TrajectoryRecorder: Sendable {
     /// One model call as observed by the agent.
@@ -88,7 +92,7 @@ public struct TrajectoryRecorder: Sendable {
 
     /// The invocation id (`root`).
     public var invocationID: String
-    /// The task id (`unscoped` until ``completed(forRunBody:rolloutID:verifyResult:)`` sets it).
+    /// The task id (`unscoped` until ``completed(_:forRunBody:rolloutID:verifyResult:)`` sets it).
     public var taskID: String
     /// The rollout id.
     public var rolloutID: String
