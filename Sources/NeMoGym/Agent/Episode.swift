@@ -42,6 +42,9 @@ public struct Episode: Sendable {
     public internal(set) var modelCookies = Cookies()
     /// The resources session's cookies as the latest tool answer left them (sent with the next tool call).
     public internal(set) var resourcesCookies: Cookies
+    /// The rollout's trajectory recorder when observability is on (see ``SimpleAgent/makeTrajectoryRecorder(context:)``);
+    /// the loop feeds it, a hook may add to it (for example a gap).
+    public var trajectory: TrajectoryRecorder?
     private var state: [ObjectIdentifier: any Sendable] = [:]
 
     /// Creates an episode that has not called the model yet (the loop makes one per rollout; tests of a

@@ -44,6 +44,7 @@
 /// | ``shouldStopAfterTools(_:)`` | stop when `max_steps` is set and reached |
 /// | ``makeFinalResponse(_:)`` | the last model response with every new item and the summed usage |
 /// | ``seedSession(for:cookies:)``, ``makeVerifyRequest(for:response:)``, ``verify(_:cookies:)`` | the rollout around the loop |
+/// | ``makeTrajectoryRecorder(context:)``, ``makeTrajectory(_:conversation:episode:)`` | with `observability_enabled`, NeMo Gym's `ng_trajectory` for a rollout (see ``TrajectoryRecorder``) |
 open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     /// The agent's settings.
     public let configuration: Configuration
@@ -51,14 +52,21 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     public let model: any ModelClient
     /// The resources server.
     public let resources: any ResourcesClient
+    /// Which rollout captures apply (`observability_enabled`, training-token capture).
+    public let observability: ObservabilitySettings
+    /// The model server's ref, recorded in the trajectory's model-call refs.
+    public let modelServerRef: ModelServerRef?
     /// Debug builds: the subclass's stored values at creation, to warn when a rollout changes them.
     private let storedStateCheck = StoredStateCheck()
 
     /// Creates an agent.
-    public init(configuration: Configuration = Configuration(), model: any ModelClient, resources: any ResourcesClient) {
+    public init(configuration: Configuration = Configuration(), model: any ModelClient, resources: any ResourcesClient,
+                observability: ObservabilitySettings = .disabled, modelServerRef: ModelServerRef? = nil) {
         self.configuration = configuration
         self.model = model
         self.resources = resources
+        self.observability = observability
+        self.modelServerRef = modelServerRef
         storedStateCheck.record(self)
     }
 
@@ -72,7 +80,9 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     /// Sets the latest resources and model cookies on `context` for the caller.
     open func responses(_ params: ResponseCreateParams, context: AgentCallContext) async throws -> Response {
         var episode = Episode(params: params, rolloutID: context.rolloutID, resourcesCookies: context.cookies)
-        var conversation = Conversation(params: params, input: normalizedInput(params))
+        let input = normalizedInput(params)
+        var conversation = Conversation(params: params, input: input)
+        episode.trajectory = makeTrajectoryRecorder(context: context)
         let path = context.modelPathPrefix + "/v1/responses"
         var last: Response
         while true {
@@ -81,29 +91,61 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
             episode.lastToolCalls = []
             let request = ModelRequest(params: conversation.params, path: path, cookies: episode.modelCookies,
                                        preEncodedBody: conversation.encodedBody)
+            let started = episode.trajectory == nil ? nil : TrajectoryRecorder.now()
             let turn = try await callModel(request, episode: &episode)
             episode.modelCookies = turn.cookies
             last = turn.response
             episode.lastResponse = last
             let output = last.output
+            if let started { episode.trajectory?.recordModelTurn(question: input + episode.output, response: last, startedAt: started) }
             episode.output += output
             conversation.append(output)
             episode.usage = ResponseUsage.accumulate(episode.usage, last.usage)
-            if shouldStopBeforeTools(last, episode: &episode) { break }
+            if shouldStopBeforeTools(last, episode: &episode) {
+                if last.incompleteDetails != nil { episode.trajectory?.markIncomplete() }
+                break
+            }
             for call in output where call.type == "function_call" {
                 try Task.checkCancellation()
+                let stopwatch = episode.trajectory == nil ? nil : TrajectoryRecorder.Stopwatch()
                 let outcome = try await callTool(call, episode: &episode)
+                if let stopwatch { episode.trajectory?.recordToolCall(call, outcome: outcome, timing: stopwatch.timing()) }
                 if outcome.calledServer { episode.resourcesCookies = outcome.cookies }
                 episode.lastToolCalls.append(Episode.ToolCall(call: call, outcome: outcome))
                 let item = ResponseItem.functionCallOutput(callID: call.callID ?? "", output: outcome.output)
                 episode.output.append(item)
                 conversation.append([item])
             }
-            if shouldStopAfterTools(&episode) { break }
+            episode.trajectory?.finishTools(ofTurn: output)
+            if shouldStopAfterTools(&episode) {
+                episode.trajectory?.markIncomplete()
+                break
+            }
         }
         context.setResponseCookies(episode.resourcesCookies.merging(episode.modelCookies))
         storedStateCheck.verify(self)
-        return makeFinalResponse(episode)
+        var final = makeFinalResponse(episode)
+        if let trajectory = episode.trajectory {
+            final.json[TrajectoryRecorder.responseKey] = .object(makeTrajectory(trajectory, conversation: input + episode.output, episode: episode))
+        }
+        return final
+    }
+
+    // MARK: - Observability
+
+    /// The recorder of this call's trajectory (kept in ``Episode/trajectory``), or `nil` for none. Default:
+    /// one when `observability_enabled` is on and the call is rollout-scoped (a `/ng-rollout/{id}/...`
+    /// request, or ``run(_:context:)`` with a rollout id), as the reference's `responses` decides.
+    open func makeTrajectoryRecorder(context: AgentCallContext) -> TrajectoryRecorder? {
+        guard observability.observabilityEnabled, let rolloutID = context.rolloutID else { return nil }
+        return TrajectoryRecorder(rolloutID: rolloutID, modelRef: modelServerRef)
+    }
+
+    /// The trajectory returned under `_ng_trajectory` in the response (``run(_:context:)`` moves it to
+    /// `ng_trajectory` in its result). Default: the recorder's record, with the episode's input and every
+    /// new item as the conversation.
+    open func makeTrajectory(_ recorder: TrajectoryRecorder, conversation: [ResponseItem], episode: Episode) -> JSONObject {
+        recorder.record(conversation: conversation)
     }
 
     /// The conversation's starting items. Default: a string input becomes
@@ -169,19 +211,35 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     /// Runs one rollout (NeMo Gym's `SimpleAgent.run`): seeds the resources session with the run body,
     /// runs ``responses(_:context:)`` in-process (so overrides apply), then verifies with the cookies the
     /// loop left (latest resources and model cookies). With `skipVerification`, no `/verify` call is made.
+    ///
+    /// With a capture on (``observability``), the run's rollout id (``RolloutCorrelation``) prefixes every
+    /// model call (`/ng-rollout/<id>[/training-token-capture]/v1/responses`), and with observability the
+    /// result ends with `ng_trajectory` (task id, rollout id and `resolved` completed as the reference does).
+    /// - Throws: ``InvalidRolloutIDError`` (before seeding) for a malformed `_ng_rollout_id` when a capture is on.
     open func run(_ request: RunRequest, context: AgentCallContext) async throws -> VerifyResponse {
+        let rolloutID = try observability.rolloutID(forRunBody: request.json)
         let seedCookies = try await seedSession(for: request, cookies: context.cookies)
-        let inner = AgentCallContext(cookies: seedCookies, rolloutID: context.rolloutID, modelPathPrefix: context.modelPathPrefix)
-        let response = try await responses(request.responsesCreateParams, context: inner)
+        let inner = rolloutID.map {
+            AgentCallContext(cookies: seedCookies, rolloutID: $0, modelPathPrefix: observability.modelPathPrefix(rolloutID: $0))
+        } ?? AgentCallContext(cookies: seedCookies, rolloutID: context.rolloutID, modelPathPrefix: context.modelPathPrefix)
+        var response = try await responses(request.responsesCreateParams, context: inner)
         try Task.checkCancellation()
+        let trajectory = rolloutID == nil ? nil : response.json.removeValue(forKey: TrajectoryRecorder.responseKey)
+        var result: VerifyResponse
         if configuration.skipVerification {
-            var result = request.json
-            result["response"] = .object(response.json)
-            result["reward"] = .double(configuration.skipVerificationReward)
-            result["verification_skipped"] = true
-            return try VerifyResponse(validating: .object(result))
+            var object = request.json
+            object["response"] = .object(response.json)
+            object["reward"] = .double(configuration.skipVerificationReward)
+            object["verification_skipped"] = true
+            result = try VerifyResponse(validating: .object(object))
+        } else {
+            result = try await verify(makeVerifyRequest(for: request, response: response), cookies: inner.responseCookies)
         }
-        return try await verify(makeVerifyRequest(for: request, response: response), cookies: inner.responseCookies)
+        if case .object(let record)? = trajectory, let rolloutID {
+            result.json[TrajectoryRecorder.runResultKey] = .object(TrajectoryRecorder.completed(
+                record, forRunBody: request.json, rolloutID: rolloutID, verifyResult: result.json))
+        }
+        return result
     }
 
     /// Seeds the resources session with the whole run body and returns the cookies it set.

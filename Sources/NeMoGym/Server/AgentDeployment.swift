@@ -21,6 +21,9 @@ public struct AgentDeployment: Sendable {
     public let resourcesServer: ServerInstance
     /// The whole (resolved) config the instance came from, for settings of your own.
     public let config: GlobalConfig
+    /// The rollout captures that apply to this agent: the global `observability_enabled` and
+    /// `token_id_capture` (`enabled` with `all_agents` or the block's own `token_id_capture: true`).
+    public let observability: ObservabilitySettings
 
     /// The implementation key of the agent's block (`simple_agent` in
     /// `my_agent: {responses_api_agents: {simple_agent: {...}}}`).
@@ -50,6 +53,8 @@ public struct AgentDeployment: Sendable {
         self.agentConfiguration = try SimpleAgent.Configuration(name: instanceName, block: block)
         self.modelServer = try config.resolveServerRef(block["model_server"], field: "model_server", in: instance)
         self.resourcesServer = try config.resolveServerRef(block["resources_server"], field: "resources_server", in: instance)
+        self.observability = ObservabilitySettings(globalConfig: config.values,
+                                                   agentTokenIDCapture: agentConfiguration.tokenIDCapture)
         _ = try modelServer.baseURL()
         _ = try resourcesServer.baseURL()
     }
@@ -86,9 +91,14 @@ public struct AgentDeployment: Sendable {
         HTTPResourcesClient(baseURL: try resourcesServer.baseURL(), client: client)
     }
 
-    /// A ``SimpleAgent`` wired to the model and resources servers over HTTP.
+    /// The model server's ref (`{type, name}`), as trajectories record it.
+    public var modelServerRef: ModelServerRef { ModelServerRef(type: modelServer.serverType, name: modelServer.name) }
+
+    /// A ``SimpleAgent`` wired to the model and resources servers over HTTP, with the config's
+    /// ``observability`` and ``modelServerRef`` for its trajectories.
     public func makeAgent(client: HTTPClient = .shared) throws -> SimpleAgent {
         SimpleAgent(configuration: agentConfiguration,
-                    model: try modelClient(client: client), resources: try resourcesClient(client: client))
+                    model: try modelClient(client: client), resources: try resourcesClient(client: client),
+                    observability: observability, modelServerRef: modelServerRef)
     }
 }

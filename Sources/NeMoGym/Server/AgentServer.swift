@@ -132,12 +132,11 @@ public struct AgentServer: Sendable {
         }
     }
 
-    /// The rollout id of a run body: `_ng_rollout_id`, or `<task>-<rollout>[-a<attempt>]` from the indices.
+    /// The rollout id of a run body as NeMo Gym computes it (``RolloutCorrelation/rolloutID(fromRunBody:)``):
+    /// `_ng_rollout_id`, or `<task>-<rollout>[-a<attempt>]` from the indices; `nil` when it has none or a
+    /// malformed one (the agent refuses that one itself when a capture is on).
     static func rolloutID(of run: RunRequest) -> String? {
-        if let id = run.json["_ng_rollout_id"]?.string { return id }
-        guard let task = run.json["_ng_task_index"]?.int, let rollout = run.json["_ng_rollout_index"]?.int else { return nil }
-        if let attempt = run.json["_ng_attempt_index"]?.int, attempt > 0 { return "\(task)-\(rollout)-a\(attempt)" }
-        return "\(task)-\(rollout)"
+        (try? RolloutCorrelation.rolloutID(fromRunBody: run.json)) ?? nil
     }
 
     // MARK: - The agent's own session cookie
