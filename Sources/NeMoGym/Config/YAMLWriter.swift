@@ -53,7 +53,9 @@ public struct YAMLWriter: Sendable {
                 writeArray(inner, indent: indent + 2, into: &nested)
             }
             guard let first = nested.first else { continue }
-            lines.append(pad(indent) + "- " + first.dropFirst(indent + 2))
+            // Drop the indentation by scalars: a key starting with a combining mark forms one Character
+            // with the space before it.
+            lines.append(pad(indent) + "- " + String(first.unicodeScalars.dropFirst(indent + 2)))
             lines.append(contentsOf: nested.dropFirst())
         }
     }
@@ -90,7 +92,7 @@ public struct YAMLWriter: Sendable {
     /// `|`, `|-` or `|+` with the content indented to `indent`, when the text allows it.
     private func literalBlock(_ s: String, indent: Int) -> String? {
         // At column 0 a content line could read as a document marker (`---`, `...`).
-        guard indent > 0, let first = s.first, first != " ", first != "\n", first != "\t" else { return nil }
+        guard indent > 0, let first = s.unicodeScalars.first, first != " ", first != "\n", first != "\t" else { return nil }
         for scalar in s.unicodeScalars where scalar != "\n" && scalar != "\t" && Self.needsEscape(scalar) {
             return nil
         }
