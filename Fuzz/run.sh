@@ -3,12 +3,13 @@
 #
 #   Fuzz/run.sh TARGET [SECONDS] [extra libFuzzer flags...]
 #
-# TARGET is json, yaml, http-head or chunked; SECONDS defaults to 60. One fuzzer, .build/fuzz/fuzzer, is built
-# from the library sources the targets need, Tests/NeMoGymTests/Support/FuzzChecks.swift (the properties
-# checked, shared with the FuzzCorpusTests replay) and Fuzz/Target.swift; NEMOGYM_FUZZ_TARGET selects the target. The run starts from the seeds and
-# findings in Fixtures/fuzz/TARGET (read only) plus a working corpus in .build/fuzz/corpus-TARGET; crashes
-# land in .build/fuzz/artifacts-TARGET/. Copy a finding into Fixtures/fuzz/TARGET once it is fixed, so
-# `swift test --filter FuzzCorpusTests` replays it.
+# TARGET is json, yaml, http-head or chunked; SECONDS defaults to 60. One fuzzer, .build/fuzz/fuzzer, is
+# built from the library sources the targets need, Tests/NeMoGymTests/Support/FuzzChecks.swift (the
+# properties checked, shared with the FuzzCorpusTests replay) and Fuzz/Target.swift; NEMOGYM_FUZZ_TARGET
+# selects the target. The run starts from the seeds and findings in Fixtures/fuzz/TARGET (libFuzzer adds
+# new inputs only to the first corpus directory, .build/fuzz/corpus-TARGET); crashes land in
+# .build/fuzz/artifacts-TARGET/. Copy a finding into Fixtures/fuzz/TARGET once it is fixed, so
+# `swift test --filter FuzzCorpusTests` replays it. Run it niced on a shared machine: nice -n 10 Fuzz/run.sh ...
 set -eu
 cd "$(dirname "$0")/.."
 target=${1:?usage: Fuzz/run.sh json|yaml|http-head|chunked [seconds] [libFuzzer flags...]}
