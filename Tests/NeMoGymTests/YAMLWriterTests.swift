@@ -39,6 +39,8 @@ import Testing
         "a\u{0}b", "\u{1B}[0m", "\u{7F}", "\u{80}", "\u{85}", "\u{9F}", "\u{A0}", "\u{2028}", "\u{2029}",
         "\u{FEFF}a", "\u{FFFE}", "\u{FFFF}", "😀", "naïve café", "a\n  b", "a\n  ", "a\n\tb", "--- a\nb",
         "a\n---\nb", "a\n...\nb", "a\n# c", "line\n", "x\n\n\n", "a: b\nc", "- a\n- b",
+        // Combining marks first: with the indentation before them they form one Character (a fuzz finding).
+        "\u{5BA}*444\"", "\u{301}a", "\u{301}", " \u{301}x\ny", "\u{301}x\ny", "\u{301}- a", "a: \u{301}b", "a #\u{301}", "---\u{301}", "a:\u{301}",
     ]
 
     @Test func trickyStringsReadBackAsWritten() throws {

@@ -53,7 +53,9 @@ public struct YAMLWriter: Sendable {
                 writeArray(inner, indent: indent + 2, into: &nested)
             }
             guard let first = nested.first else { continue }
-            lines.append(pad(indent) + "- " + first.dropFirst(indent + 2))
+            // Drop the indentation by scalars: a key starting with a combining mark forms one Character
+            // with the space before it.
+            lines.append(pad(indent) + "- " + String(first.unicodeScalars.dropFirst(indent + 2)))
             lines.append(contentsOf: nested.dropFirst())
         }
     }
@@ -90,7 +92,7 @@ public struct YAMLWriter: Sendable {
     /// `|`, `|-` or `|+` with the content indented to `indent`, when the text allows it.
     private func literalBlock(_ s: String, indent: Int) -> String? {
         // At column 0 a content line could read as a document marker (`---`, `...`).
-        guard indent > 0, let first = s.first, first != " ", first != "\n", first != "\t" else { return nil }
+        guard indent > 0, let first = s.unicodeScalars.first, first != " ", first != "\n", first != "\t" else { return nil }
         for scalar in s.unicodeScalars where scalar != "\n" && scalar != "\t" && Self.needsEscape(scalar) {
             return nil
         }
@@ -115,11 +117,23 @@ public struct YAMLWriter: Sendable {
             let scalars = Array(s.unicodeScalars)
             if scalars.count == 1 || scalars[1] == " " { return false }
         }
-        if s.contains(": ") || s.contains(" #") { return false }
+        // Searched by bytes: a combining mark after the space would hide it from a Character search.
+        if Self.containsBytes(s, ": ") || Self.containsBytes(s, " #") { return false }
         // `---` and `...` at the start of a line are document markers (keys are written at column 0).
         if s.hasPrefix("---") || s.hasPrefix("...") { return false }
         for scalar in s.unicodeScalars where Self.needsEscape(scalar) { return false }
         return true
+    }
+
+    /// Whether the UTF-8 of `s` contains that of `pattern`.
+    static func containsBytes(_ s: String, _ pattern: StaticString) -> Bool {
+        let needle = UnsafeBufferPointer(start: pattern.utf8Start, count: pattern.utf8CodeUnitCount)
+        let hay = Array(s.utf8)
+        guard hay.count >= needle.count else { return false }
+        for i in 0...(hay.count - needle.count) where hay[i] == needle[0] {
+            if (1..<needle.count).allSatisfy({ hay[i + $0] == needle[$0] }) { return true }
+        }
+        return false
     }
 
     /// Whether `scalar` must be written as an escape in a double-quoted string: control characters (tab and

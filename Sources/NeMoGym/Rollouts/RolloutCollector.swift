@@ -123,8 +123,10 @@ public struct RolloutCollector: Sendable {
 
     // MARK: - Planning
 
-    /// Works out what to run. A fresh run writes the materialized inputs and deletes the results file
-    /// (the failures file is kept). A resumed run (``Configuration/resume`` with both files present)
+    /// Works out what to run. A fresh run writes the materialized inputs and empties the results file
+    /// (the failures file is kept and appended to); over a previous run's non-empty files it needs
+    /// ``Configuration/overwrite`` (``checkOutput(_:resume:overwrite:)``). An in-memory collection (no
+    /// output path) plans every row and touches no file. A resumed run (``Configuration/resume`` with both files present)
     /// cuts a torn last line off the results and failures files, and skips every key already succeeded,
     /// terminally failed or failed ``Configuration/maxAttempts`` times.
     /// - Throws: ``RolloutInputError``; what `freshRows` throws.
