@@ -33,10 +33,7 @@ struct AgentLauncherTests {
 
     @Test func servesACustomAgentFromAConfigAndAnswersRun() async throws {
         let fakes = try await FakeNeMoGymServers.start()
-        let launcher = AgentLauncher(implementations: ["tagging_agent": { deployment in
-            TaggingAgent(configuration: deployment.agentConfiguration,
-                         model: try deployment.modelClient(), resources: try deployment.resourcesClient())
-        }])
+        let launcher = AgentLauncher(implementations: ["tagging_agent": { try TaggingAgent(deployment: $0) }])
         let lines = Lines()
         let serving = try launcher.makeServing(AgentLauncher.Options(),
             environment: Self.environment(implementation: "tagging_agent", modelPort: fakes.model.port, resourcesPort: fakes.resources.port),

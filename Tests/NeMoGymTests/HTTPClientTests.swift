@@ -411,4 +411,22 @@ struct HTTPClientTests {
         #expect(error?.code == .invalidURL)
         #expect(error?.message.hasPrefix("invalid URL '\(url)'") == true)
     }
+
+    @Test func tellsTheRetryNoticeWhenARequestKeepsRetrying() async throws {
+        let port = RefusedPort.unusedPortBelowEphemeralRange()
+        let notices = Mutex<[String]>([])
+        var configuration = HTTPClient.Configuration(retryDelay: .milliseconds(10), maxRetryDuration: .seconds(30))
+        configuration.retryNoticeDelay = .zero
+        configuration.retryNotice = { line in notices.withLock { $0.append(line) } }
+        let client = HTTPClient(configuration: configuration)
+        let url = "http://127.0.0.1:\(port)/v1/responses"
+        let task = Task { try await client.send(HTTPClientRequest(method: .post, url: url)) }
+        while notices.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
+        task.cancel()
+        _ = await task.result
+        let first = try #require(notices.withLock { $0.first })
+        #expect(first.hasPrefix("still retrying \(url) after "))
+        #expect(first.contains("connection refused"))
+        #expect(notices.withLock { $0.count } == 1)  // the next one only after 30 s
+    }
 }

@@ -70,6 +70,15 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
         storedStateCheck.record(self)
     }
 
+    /// Creates an agent for a deployment: its settings, HTTP clients for its model and resources servers,
+    /// and the rollout captures that apply. Subclasses inherit it, so an ``AgentLauncher`` factory is one
+    /// line: `{ try MyAgent(deployment: $0) }`.
+    public convenience init(deployment: AgentDeployment) throws {
+        self.init(configuration: deployment.agentConfiguration,
+                  model: try deployment.modelClient(), resources: try deployment.resourcesClient(),
+                  observability: deployment.observability, modelServerRef: deployment.modelServerRef)
+    }
+
     /// The instance name from the configuration.
     open var instanceName: String { configuration.name }
 

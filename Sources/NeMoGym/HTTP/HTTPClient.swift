@@ -77,6 +77,7 @@ public final class HTTPClient: Sendable {
         let start = ContinuousClock.now
         let totalDeadline: UInt64 = configuration.totalTimeout.map { ChannelWatchdog.deadline(in: $0.seconds) } ?? 0
         var failures = 0
+        var lastNotice: ContinuousClock.Instant?
         while true {
             if Task.isCancelled { throw cancelled(request) }
             let outcome: Result<HTTPClientResponse, Attempt>
@@ -102,7 +103,14 @@ public final class HTTPClient: Sendable {
                    ChannelWatchdog.deadline(in: configuration.retryDelay.seconds) > totalDeadline {
                     throw timedOut(request, after: "\(why)")
                 }
-                if failures % 100 == 0 {
+                if let notice = configuration.retryNotice {
+                    let due = lastNotice.map { ContinuousClock.now - $0 >= .seconds(30) } ?? (elapsed >= configuration.retryNoticeDelay)
+                    if due {
+                        lastNotice = .now
+                        notice("still retrying \(request.url) after \(failures) failed attempts over \(Self.format(elapsed, decimals: 0)) (\(why)); "
+                               + "check that the server is up and reachable")
+                    }
+                } else if failures % 100 == 0 {
                     FileOutput.standardError("warning: \(failures) attempts to reach \(request.url) failed (\(why)); still retrying. If this persists, check that the server is up, raise `ulimit -n`, or add replicas.\n")
                 }
                 do {

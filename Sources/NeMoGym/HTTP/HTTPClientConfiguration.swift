@@ -25,6 +25,12 @@ extension HTTPClient {
         /// fails with ``HTTPClientError/Code/responseTooLarge`` and its connection is closed. Default 1 GiB.
         /// A declared length is never allocated up front (at most 1 MiB is reserved; buffers grow as bytes arrive).
         public var maxResponseBodyBytes: Int
+        /// Told, in one sentence naming the URL, the error and how long, when a request has kept retrying for
+        /// ``retryNoticeDelay`` and then every 30 s while it goes on (an agent server sets its log's info
+        /// level here). Default `nil`: a warning on standard error every 100 failed attempts.
+        public var retryNotice: (@Sendable (String) -> Void)?
+        /// How long a request retries before the first ``retryNotice``. Default 5 s.
+        public var retryNoticeDelay: Duration = .seconds(5)
 
         /// Creates a configuration; every parameter has the default described on its property.
         public init(

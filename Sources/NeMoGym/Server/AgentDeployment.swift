@@ -6,8 +6,8 @@
 ///
 /// ```swift
 /// let launcher = AgentLauncher { deployment in
-///     SimpleAgent(configuration: deployment.agentConfiguration,
-///                 model: try deployment.modelClient(), resources: try deployment.resourcesClient())
+///     print("serving \(deployment.instance.name), model at \(try deployment.modelServer.baseURL())")
+///     return try SimpleAgent(deployment: deployment)
 /// }
 /// ```
 public struct AgentDeployment: Sendable {
@@ -24,6 +24,9 @@ public struct AgentDeployment: Sendable {
     /// The rollout captures that apply to this agent: the global `observability_enabled` and
     /// `token_id_capture` (`enabled` with `all_agents` or the block's own `token_id_capture: true`).
     public let observability: ObservabilitySettings
+    /// The HTTP client the model and resources clients use. ``AgentLauncher`` sets one whose retry notices
+    /// go to the agent's log; default ``HTTPClient/shared``.
+    public var client: HTTPClient = .shared
 
     /// The implementation key of the agent's block (`simple_agent` in
     /// `my_agent: {responses_api_agents: {simple_agent: {...}}}`).
@@ -81,14 +84,14 @@ public struct AgentDeployment: Sendable {
         return configuration
     }
 
-    /// A client for the model server over HTTP.
-    public func modelClient(client: HTTPClient = .shared) throws -> HTTPModelClient {
-        HTTPModelClient(baseURL: try modelServer.baseURL(), client: client)
+    /// A client for the model server over HTTP (through `client`, default ``client``).
+    public func modelClient(client: HTTPClient? = nil) throws -> HTTPModelClient {
+        HTTPModelClient(baseURL: try modelServer.baseURL(), client: client ?? self.client)
     }
 
-    /// A client for the resources server over HTTP.
-    public func resourcesClient(client: HTTPClient = .shared) throws -> HTTPResourcesClient {
-        HTTPResourcesClient(baseURL: try resourcesServer.baseURL(), client: client)
+    /// A client for the resources server over HTTP (through `client`, default ``client``).
+    public func resourcesClient(client: HTTPClient? = nil) throws -> HTTPResourcesClient {
+        HTTPResourcesClient(baseURL: try resourcesServer.baseURL(), client: client ?? self.client)
     }
 
     /// The model server's ref (`{type, name}`), as trajectories record it.
@@ -96,7 +99,7 @@ public struct AgentDeployment: Sendable {
 
     /// A ``SimpleAgent`` wired to the model and resources servers over HTTP, with the config's
     /// ``observability`` and ``modelServerRef`` for its trajectories.
-    public func makeAgent(client: HTTPClient = .shared) throws -> SimpleAgent {
+    public func makeAgent(client: HTTPClient? = nil) throws -> SimpleAgent {
         SimpleAgent(configuration: agentConfiguration,
                     model: try modelClient(client: client), resources: try resourcesClient(client: client),
                     observability: observability, modelServerRef: modelServerRef)

@@ -14,10 +14,9 @@ import Foundation
 /// // Sources/my-agent/main.swift
 /// import NeMoGym
 ///
-/// let launcher = AgentLauncher { deployment in
-///     SimpleAgent(configuration: deployment.agentConfiguration,
-///                 model: try deployment.modelClient(), resources: try deployment.resourcesClient())
-/// }
+/// final class MyAgent: SimpleAgent, @unchecked Sendable {}   // your overrides
+///
+/// let launcher = AgentLauncher { try MyAgent(deployment: $0) }
 /// await launcher.main()   // `my-agent [--agent NAME] [--log-level LEVEL] [CONFIG.yaml...]`
 /// ```
 ///
@@ -179,7 +178,7 @@ public struct AgentLauncher: Sendable {
                 .resolved(environment: environment)
             instanceName = try AgentDeployment.agentInstanceName(in: config, named: options.agentName)
         }
-        let deployment = try AgentDeployment(config: config, instanceName: instanceName)
+        var deployment = try AgentDeployment(config: config, instanceName: instanceName)
         let log = logSink.map { AgentLog(level: level ?? .info, instanceName: instanceName, sink: $0) }
             ?? AgentLog(level: level ?? .info, instanceName: instanceName)
         let factory: Factory
@@ -198,6 +197,9 @@ public struct AgentLauncher: Sendable {
             log.warning("agent '\(instanceName)' does not use the key\(unused.count == 1 ? "" : "s") "
                 + unused.map { "'\($0)'" }.joined(separator: ", ") + " of the block '\(deployment.instance.blockPath)' (ignored)")
         }
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.retryNotice = { [log] line in log.info(line) }
+        deployment.client = HTTPClient(configuration: clientConfiguration)
         let agent = try factory(deployment)
         let server = HTTPServer(configuration: try deployment.serverConfiguration(),
                                 handler: AgentServer(agent: agent, log: log).handler)

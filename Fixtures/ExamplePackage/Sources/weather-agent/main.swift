@@ -4,8 +4,5 @@
 import NeMoGym
 import WeatherAgents
 
-let launcher = AgentLauncher.builtIn.adding(["stop_on_tool_error_agent": { deployment in
-    StopOnToolErrorAgent(configuration: deployment.agentConfiguration,
-                         model: try deployment.modelClient(), resources: try deployment.resourcesClient())
-}])
+let launcher = AgentLauncher.builtIn.adding(["stop_on_tool_error_agent": { try StopOnToolErrorAgent(deployment: $0) }])
 await launcher.main()
