@@ -52,6 +52,19 @@ import Testing
         #expect(failure?.detail.contains(url) == true)
     }
 
+    @Test func aHugeDeclaredAnswerIsAnInvalidResponseNotACrash() async throws {
+        let agent = try ScriptedServer { socket, _ in
+            while socket.blockingReadRequest() != nil {
+                socket.blockingWrite("HTTP/1.1 200 OK\r\nContent-Length: 100000000000\r\n\r\n{")
+            }
+        }
+        let url = "http://127.0.0.1:\(agent.port)"
+        let failure = await failure(of: HTTPAgentEndpoint(agentURL: url), row)
+        #expect(failure?.code == .invalidResponse)
+        #expect(failure?.detail.hasPrefix("the response from \(url)/run declares a body of 100000000000 bytes, over the client's limit of 1073741824 bytes (1 GiB)") == true)
+        #expect(agent.connections == 1)
+    }
+
     @Test(arguments: ["[1, 2]", "\"text\"", "not json", ""])
     func successWithoutAnObjectIsAnInvalidResponse(_ body: String) async throws {
         let (server, url) = try await LoopbackServers.start { _ in HTTPResponse(status: 200, body: Array(body.utf8)) }

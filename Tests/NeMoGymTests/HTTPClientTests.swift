@@ -73,6 +73,23 @@ struct HTTPClientTests {
         await server.shutdown()
     }
 
+    @Test func neverResendsARequestOnceItsResponseBegan() async throws {
+        // D5: a body cut short (or a reset after the head) surfaces as an error; only failures before the head retry.
+        let server = try ScriptedServer { socket, _ in
+            if socket.blockingReadRequest() != nil {
+                socket.blockingWrite("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":\"resp_")
+            }
+            socket.blockingClose()
+        }
+        let client = HTTPClient(configuration: .init(retryDelay: .milliseconds(20), maxRetryDuration: .seconds(2)))
+        let url = "http://127.0.0.1:\(server.port)/v1/responses"
+        let error = await #expect(throws: HTTPClientError.self) { try await client.send(HTTPClientRequest(method: .post, url: url, body: [0x7B, 0x7D])) }
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.message == "the connection to \(url) was lost after the response had begun "
+                + "(connection closed by the server after 12 of 100 body bytes); the request was not sent again")
+        #expect(server.connections == 1)
+    }
+
     @Test func neverRetriesWithAZeroCap() async throws {
         let port = try await Self.refusedPort()
         let client = HTTPClient(configuration: .init(maxRetryDuration: .zero))
@@ -106,6 +123,46 @@ struct HTTPClientTests {
             Issue.record("expected a cancelled error")
         }
         await server.shutdown()
+    }
+
+    @Test func cancellationClosesTheConnectionInUse() async throws {
+        let asked = Atomic<Int>(0)
+        let closed = Atomic<Int>(0)
+        let server = try ScriptedServer { socket, _ in
+            guard socket.blockingReadRequest() != nil else { return }
+            asked.add(1, ordering: .relaxed)
+            if socket.blockingWaitForEndOfStream(seconds: 30) { closed.add(1, ordering: .relaxed) }
+        }
+        let client = HTTPClient()
+        let task = Task { try await client.send(HTTPClientRequest(method: .post, url: "http://127.0.0.1:\(server.port)/v1/responses", body: [0x7B, 0x7D])) }
+        #expect(await GymServeProcess.poll(seconds: 20) { asked.load(ordering: .relaxed) == 1 })
+        task.cancel()
+        if case .failure(let error as HTTPClientError) = await task.result {
+            #expect(error.code == .cancelled)
+        } else {
+            Issue.record("expected a cancelled error")
+        }
+        #expect(await GymServeProcess.poll(seconds: 20) { closed.load(ordering: .relaxed) == 1 })
+        #expect(client.pooledIdleConnections(host: "127.0.0.1", port: server.port) == 0)
+    }
+
+    @Test func cancellationEndsAWaitForAPoolSlot() async throws {
+        let asked = Atomic<Int>(0)
+        let server = try ScriptedServer { socket, _ in
+            guard socket.blockingReadRequest() != nil else { return }
+            asked.add(1, ordering: .relaxed)
+            _ = socket.blockingWaitForEndOfStream(seconds: 30)
+        }
+        let client = HTTPClient(configuration: .init(maxConnectionsPerHost: 1))
+        let url = "http://127.0.0.1:\(server.port)/"
+        let holder = Task { try await client.send(HTTPClientRequest(url: url)) }
+        #expect(await GymServeProcess.poll(seconds: 20) { asked.load(ordering: .relaxed) == 1 })
+        let waiter = Task { try await client.send(HTTPClientRequest(url: url)) }
+        waiter.cancel()
+        if case .failure(let error as HTTPClientError) = await waiter.result { #expect(error.code == .cancelled) } else { Issue.record("expected a cancelled error") }
+        holder.cancel()
+        _ = await holder.result
+        #expect(server.connections == 1)
     }
 
     @Test func returnsErrorStatusesWithoutRetrying() async throws {
@@ -188,14 +245,26 @@ struct HTTPClientTests {
     }
 
     @Test func discardsPooledConnectionsTheServerClosed() async throws {
-        let server = HTTPServer(configuration: .init(idleTimeout: .milliseconds(100))) { request in .text(request.remoteAddress ?? "") }
-        let port = try await server.start()
+        // Connection 0 answers once with keep-alive, then closes while idle; the test waits for that close (an
+        // event, not a sleep against a server timeout) before the second request.
+        let closedIdle = Atomic<Bool>(false)
+        let server = try ScriptedServer { socket, index in
+            while socket.blockingReadRequest() != nil {
+                socket.blockingWrite("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n\(index)")
+                if index == 0 {
+                    socket.blockingClose()
+                    closedIdle.store(true, ordering: .releasing)
+                    return
+                }
+            }
+        }
         let client = HTTPClient(configuration: .init(maxRetryDuration: .zero))
-        let first = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
-        try await Task.sleep(for: .milliseconds(600))  // the server closes the idle connection
-        let second = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
-        #expect(first.bodyText != second.bodyText)  // a new connection (a new client port)
-        await server.shutdown()
+        let first = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
+        #expect(await GymServeProcess.poll(seconds: 20) { closedIdle.load(ordering: .acquiring) })
+        let second = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
+        #expect(first.bodyText == "0")
+        #expect(second.bodyText == "1")  // a new connection
+        #expect(server.connections == 2)
     }
 
     @Test func readsAnEarlyErrorResponseToALargeUpload() async throws {
@@ -275,6 +344,54 @@ struct HTTPClientTests {
         #expect(late?.message == "the request to http://127.0.0.1:\(port)/ timed out (total timeout 0.15 s)")
         #expect(try await HTTPClient().send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/")).bodyText == "slow")
         await server.shutdown()
+    }
+
+    @Test func refusesAHugeDeclaredBodyWithoutAllocatingIt() async throws {
+        let server = try ScriptedServer { socket, _ in
+            while socket.blockingReadRequest() != nil {
+                socket.blockingWrite("HTTP/1.1 200 OK\r\nContent-Length: 100000000000\r\n\r\nabc")
+            }
+        }
+        let url = "http://127.0.0.1:\(server.port)/big"
+        let error = await #expect(throws: HTTPClientError.self) { try await HTTPClient().send(HTTPClientRequest(url: url)) }
+        #expect(error?.code == .responseTooLarge)
+        #expect(error?.message == "the response from \(url) declares a body of 100000000000 bytes, over the client's limit of "
+                + "1073741824 bytes (1 GiB); raise HTTPClient.Configuration.maxResponseBodyBytes if answers that large are expected")
+        #expect(server.connections == 1)
+    }
+
+    @Test(arguments: [
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" + String(repeating: "a", count: 1024) + "\r\n400\r\n",
+        "HTTP/1.0 200 OK\r\n\r\n" + String(repeating: "a", count: 3000),
+    ])
+    func limitsBodiesAsTheyArrive(answer: String) async throws {
+        let server = try ScriptedServer { socket, _ in
+            if socket.blockingReadRequest() != nil { socket.blockingWrite(answer) }
+            socket.blockingClose()
+        }
+        let url = "http://127.0.0.1:\(server.port)/"
+        let client = HTTPClient(configuration: .init(maxRetryDuration: .zero, maxResponseBodyBytes: 1500))
+        let error = await #expect(throws: HTTPClientError.self) { try await client.send(HTTPClientRequest(url: url)) }
+        #expect(error?.code == .responseTooLarge)
+        #expect(error?.message.hasPrefix("the response from \(url) has a body larger than that, over the client's limit of 1500 bytes;") == true)
+    }
+
+    @Test(arguments: [("5 5", false), ("5x", false), ("5 ", true), ("5 ;name=value", true)])
+    func acceptsOnlyHexDigitsThenAnExtensionAsAChunkSize(line: String, valid: Bool) async throws {
+        let server = try ScriptedServer { socket, _ in
+            if socket.blockingReadRequest() != nil {
+                socket.blockingWrite("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\(line)\r\nhello\r\n0\r\n\r\n")
+            }
+        }
+        let url = "http://127.0.0.1:\(server.port)/"
+        let client = HTTPClient(configuration: .init(maxRetryDuration: .zero))
+        if valid {
+            #expect(try await client.send(HTTPClientRequest(url: url)).bodyText == "hello")
+        } else {
+            let error = await #expect(throws: HTTPClientError.self) { try await client.send(HTTPClientRequest(url: url)) }
+            #expect(error?.code == .invalidResponse)
+            #expect(error?.message == "invalid response from \(url): invalid chunked body: invalid chunk size line")
+        }
     }
 
     @Test func reportsInvalidResponses() async throws {

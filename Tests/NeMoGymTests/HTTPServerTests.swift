@@ -135,6 +135,8 @@ struct HTTPServerTests {
         ("POST /echo HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", "both Transfer-Encoding and Content-Length"),
         ("POST /echo HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", "unsupported Transfer-Encoding"),
         ("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "invalid chunked body"),
+        ("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5 5\r\nhello\r\n0\r\n\r\n", "invalid chunked body: invalid chunk size line"),
+        ("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5x\r\nhello\r\n0\r\n\r\n", "invalid chunked body: invalid chunk size line"),
     ])
     func rejectsMalformedRequestsWith400(request: String, reason: String) async throws {
         try await Self.withServer { _, port in
@@ -259,6 +261,67 @@ struct HTTPServerTests {
         }
     }
 
+    @Test(arguments: [
+        "POST /echo HTTP/1.1\r\nContent-Length: 1000\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n",
+    ])
+    func answers408ToABodyThatTricklesPastTheBodyTimeout(head: String) async throws {
+        // A byte every 50 ms keeps the idle timeout (30 s) from ever firing; only the total body timeout can end it.
+        try await Self.withServer(.init(requestBodyTimeout: .milliseconds(300))) { _, port in
+            let socket = try await RawSocket.connect(port: port)
+            await socket.send(head)
+            let trickle = Task {
+                while !Task.isCancelled, await socket.sendReportingErrors([0x61]) {
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            let response = await socket.readResponse(timeout: 20)
+            trickle.cancel()
+            #expect(response?.status == 408)
+            #expect(response?.bodyText.contains("the request body was not complete after 0.3 s") == true)
+            #expect(response?.header("connection") == "close")
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func cancelsTheHandlerWhenTheClientLeaves(reset: Bool) async throws {
+        let started = Atomic<Bool>(false)
+        let cancelled = Atomic<Bool>(false)
+        try await Self.withServer(handler: { _ in
+            started.store(true, ordering: .relaxed)
+            do { try await Task.sleep(for: .seconds(60)) } catch { cancelled.store(true, ordering: .relaxed) }
+            return .text("nobody reads this")
+        }) { server, port in
+            let socket = try await RawSocket.connect(port: port)
+            await socket.send("POST /run HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n{}")
+            #expect(await GymServeProcess.poll(seconds: 20) { started.load(ordering: .relaxed) })
+            if reset { socket.reset() } else { socket.blockingClose() }
+            #expect(await GymServeProcess.poll(seconds: 20) { cancelled.load(ordering: .relaxed) })
+            #expect(await GymServeProcess.poll(seconds: 20) { server.connectionCount == 0 })
+        }
+    }
+
+    @Test func bytesOfAPipelinedRequestAreNotAHangup() async throws {
+        let firstStarted = Atomic<Bool>(false)
+        let secondSent = Atomic<Bool>(false)
+        try await Self.withServer(handler: { request in
+            if request.path == "/first" {
+                firstStarted.store(true, ordering: .relaxed)
+                _ = await GymServeProcess.poll(seconds: 20) { secondSent.load(ordering: .relaxed) }
+                return .text(Task.isCancelled ? "cancelled" : "first")
+            }
+            return .text("second")
+        }) { _, port in
+            let socket = try await RawSocket.connect(port: port)
+            await socket.send("GET /first HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(await GymServeProcess.poll(seconds: 20) { firstStarted.load(ordering: .relaxed) })
+            await socket.send("GET /second HTTP/1.1\r\nHost: h\r\n\r\n")
+            secondSent.store(true, ordering: .relaxed)
+            #expect(await socket.readResponse()?.bodyText == "first")
+            #expect(await socket.readResponse()?.bodyText == "second")
+        }
+    }
+
     @Test func closesIdleKeepAliveConnections() async throws {
         try await Self.withServer(.init(idleTimeout: .milliseconds(200))) { server, port in
             let socket = try await RawSocket.connect(port: port)
@@ -326,15 +389,24 @@ struct HTTPServerTests {
     }
 
     @Test func shutdownFinishesInFlightRequests() async throws {
-        let server = HTTPServer(handler: Self.handler)
+        // Synchronised on events, not sleeps: the handler runs before shutdown begins and returns after.
+        let started = Atomic<Bool>(false)
+        let box = Mutex<HTTPServer?>(nil)
+        let server = HTTPServer { request in
+            guard request.path == "/busy" else { return await Self.handler(request) }
+            started.store(true, ordering: .relaxed)
+            _ = await GymServeProcess.poll(seconds: 20) { box.withLock { $0 }?.isShuttingDown == true }
+            return .text("slept")
+        }
+        box.withLock { $0 = server }
         let port = try await server.start()
         let idle = try await RawSocket.connect(port: port)
         await idle.send("GET / HTTP/1.1\r\n\r\n")
         #expect(await idle.readResponse()?.status == 200)
 
         let busy = try await RawSocket.connect(port: port)
-        await busy.send("GET /sleep?ms=300 HTTP/1.1\r\n\r\n")
-        try await Task.sleep(for: .milliseconds(50))
+        await busy.send("GET /busy HTTP/1.1\r\n\r\n")
+        #expect(await GymServeProcess.poll(seconds: 20) { started.load(ordering: .relaxed) })
         await server.shutdown()
 
         let response = try #require(await busy.readResponse())

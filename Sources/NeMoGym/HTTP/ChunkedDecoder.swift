@@ -56,11 +56,12 @@ struct ChunkedDecoder {
                     size = size * 16 + v
                 }
                 guard digits > 0 else { throw .malformed("invalid chunk size line") }
-                if digits < line.count {
-                    let rest = line[digits]
-                    guard rest == UInt8(ascii: ";") || rest == 0x20 || rest == 0x09 else {
-                        throw .malformed("invalid chunk size line")
-                    }
+                // After the digits only whitespace, or whitespace then `;` and an extension (ignored):
+                // `5 5` is not a size.
+                var rest = digits
+                while rest < line.count, line[rest] == 0x20 || line[rest] == 0x09 { rest += 1 }
+                guard rest == line.count || line[rest] == UInt8(ascii: ";") else {
+                    throw .malformed("invalid chunk size line")
                 }
                 if size == 0 {
                     phase = .trailers

@@ -5,14 +5,18 @@ import Synchronization
 ///
 /// `http://` URLs go through an in-house HTTP/1.1 client on POSIX sockets (the same parser as ``HTTPServer``):
 /// a pool per host and port with at most ``Configuration/maxConnectionsPerHost`` connections (requests beyond it
-/// wait), idle connections kept for ``Configuration/idleConnectionLifetime``. `https://` URLs go through one
+/// wait), idle connections kept for ``Configuration/idleConnectionLifetime``. No connection is opened within a
+/// safe margin of the process's descriptor limit: requests wait for a descriptor instead (see
+/// ``OpenFileLimit``). `https://` URLs go through one
 /// `URLSession` with automatic cookie handling off. Cookies are never stored: send them yourself in a `Cookie`
 /// header and read the ones a reply set from ``HTTPClientResponse/setCookies``.
 ///
-/// Retries: a refused, reset or dropped connection is retried every ``Configuration/retryDelay`` until
-/// ``Configuration/maxRetryDuration`` (no limit by default) or until the calling task is cancelled. A pooled
-/// keep-alive connection that the server had already closed is replaced transparently, without a pause.
-/// HTTP error statuses are returned, never retried.
+/// Retries (DECISIONS D5): a connection that is refused, reset or closed before any byte of the response head
+/// arrived is retried every ``Configuration/retryDelay`` until ``Configuration/maxRetryDuration`` (no limit by
+/// default) or until the calling task is cancelled. Once a byte of the response arrived, a failure (body cut
+/// short, reset, malformed) is thrown and the request is never sent again. A pooled keep-alive connection that
+/// the server had already closed is replaced transparently, without a pause. HTTP error statuses are
+/// returned, never retried.
 ///
 /// ```swift
 /// let client = HTTPClient(configuration: .init(maxRetryDuration: .seconds(60)))
@@ -65,8 +69,9 @@ public final class HTTPClient: Sendable {
     /// Sends `request` and returns the complete response, whatever its status.
     ///
     /// - Throws: ``HTTPClientError``: `.invalidURL`, `.connectionFailed` once retries are exhausted,
-    ///   `.timedOut` (only with a configured timeout), `.invalidResponse`, or `.cancelled` when the task is
-    ///   cancelled (also during the pause between retries).
+    ///   `.timedOut` (only with a configured timeout), `.invalidResponse`, `.responseTooLarge`, or `.cancelled`
+    ///   when the task is cancelled: at every wait (connecting, sending, reading, the pause between retries,
+    ///   waiting for a pool slot or a descriptor), and the connection in use is then closed, never pooled.
     public func send(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
         let url = try parsedURL(request.url)
         let start = ContinuousClock.now
@@ -88,7 +93,8 @@ public final class HTTPClient: Sendable {
             case .failure(.retryable(let why)):
                 failures += 1
                 let elapsed = ContinuousClock.now - start
-                if let cap = configuration.maxRetryDuration, elapsed + configuration.retryDelay > cap {
+                // A nonzero cap allows at least one retry, however long the first attempt took (a busy machine).
+                if let cap = configuration.maxRetryDuration, cap == .zero || (failures > 1 && elapsed + configuration.retryDelay > cap) {
                     let suffix = failures > 1 ? " (retried for \(Self.format(elapsed, decimals: 1)))" : ""
                     throw HTTPClientError(code: .connectionFailed, url: request.url, message: "could not connect to \(request.url): \(why)\(suffix)")
                 }
@@ -142,6 +148,10 @@ public final class HTTPClient: Sendable {
         var allowReuse = true
         while true {
             guard let lease = await pool.acquire(key, allowReuse: allowReuse) else { return .failure(.fatal(cancelled(request))) }
+            if Task.isCancelled {
+                if case .reuse(let c) = lease { pool.release(key, c, reusable: true) } else { pool.discard(key) }
+                return .failure(.fatal(cancelled(request)))
+            }
             let connection: HTTPClientConnection
             let reused: Bool
             switch lease {
@@ -155,6 +165,17 @@ public final class HTTPClient: Sendable {
                 case .failure(let error):
                     pool.discard(key)
                     return .failure(.retryable(error.message))
+                }
+                if Task.isCancelled {
+                    pool.discard(key)
+                    return .failure(.fatal(cancelled(request)))
+                }
+                guard DescriptorBudget.clientHasHeadroom() else {
+                    // Too close to the descriptor limit: give the slot back, wait, then look for a pooled
+                    // connection or a free descriptor again.
+                    pool.discard(key)
+                    do { try await Task.sleep(for: .milliseconds(20)) } catch { return .failure(.fatal(cancelled(request))) }
+                    continue
                 }
                 switch await HTTPClientConnection.connect(to: addresses, limits: limits, watchdog: watchdog) {
                 case .success(let c):
@@ -185,10 +206,23 @@ public final class HTTPClient: Sendable {
 
     private func map(_ failure: HTTPClientConnection.Failure, _ request: HTTPClientRequest) -> Attempt {
         switch failure {
-        case .connectFailed(let why), .closedBeforeResponse(let why), .closedDuringResponse(let why):
+        case .connectFailed(let why), .closedBeforeResponse(let why):
             return .retryable(why)
+        case .closedDuringResponse(let why):
+            // D5: once a byte of the response arrived, the server has the request; sending it again could repeat
+            // a costly generation, so the failure surfaces instead.
+            return .fatal(HTTPClientError(
+                code: .connectionFailed, url: request.url,
+                message: "the connection to \(request.url) was lost after the response had begun (\(why)); the request was not sent again"))
         case .invalid(let why):
             return .fatal(HTTPClientError(code: .invalidResponse, url: request.url, message: "invalid response from \(request.url): \(why)"))
+        case .bodyTooLarge(let declared):
+            let limit = Self.describeBytes(configuration.maxResponseBodyBytes)
+            let what = declared.map { "declares a body of \($0) bytes" } ?? "has a body larger than that"
+            return .fatal(HTTPClientError(
+                code: .responseTooLarge, url: request.url,
+                message: "the response from \(request.url) \(what), over the client's limit of \(limit); "
+                    + "raise HTTPClient.Configuration.maxResponseBodyBytes if answers that large are expected"))
         case .timedOut:
             return .fatal(timedOut(request, after: nil))
         case .cancelled:
@@ -263,6 +297,14 @@ public final class HTTPClient: Sendable {
         let detail = why.map { " (last error: \($0))" } ?? ""
         return HTTPClientError(code: .timedOut, url: request.url,
                                message: "the request to \(request.url) timed out (\(limits.joined(separator: ", ")))\(detail)")
+    }
+
+    /// `1073741824 bytes (1 GiB)`, `1500 bytes`: a byte count, with its binary unit when it is a whole one.
+    static func describeBytes(_ n: Int) -> String {
+        for (shift, unit) in [(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")] where n >= 1 << shift && n % (1 << shift) == 0 {
+            return "\(n) bytes (\(n >> shift) \(unit))"
+        }
+        return "\(n) bytes"
     }
 
     /// `60 s`, `0.5 s`, `0.15 s`: seconds with at most `decimals` decimals, trailing zeros dropped.

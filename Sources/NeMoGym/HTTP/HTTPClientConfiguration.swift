@@ -17,11 +17,13 @@ extension HTTPClient {
         /// The pause between attempts after a refused or reset connection. Default 0.5 s.
         public var retryDelay: Duration
         /// How long to keep retrying refused or reset connections; `nil` retries until the task is cancelled
-        /// (the default), `.zero` never retries.
+        /// (the default), `.zero` never retries, any other value retries at least once.
         public var maxRetryDuration: Duration?
         /// The largest response head accepted. Default 1 MiB.
         public var maxResponseHeadBytes: Int
-        /// The largest response body accepted. Default `Int.max` (no limit).
+        /// The largest response body accepted; a larger one (declared in `Content-Length` or as it arrives)
+        /// fails with ``HTTPClientError/Code/responseTooLarge`` and its connection is closed. Default 1 GiB.
+        /// A declared length is never allocated up front (at most 1 MiB is reserved; buffers grow as bytes arrive).
         public var maxResponseBodyBytes: Int
 
         /// Creates a configuration; every parameter has the default described on its property.
@@ -33,7 +35,7 @@ extension HTTPClient {
             retryDelay: Duration = .milliseconds(500),
             maxRetryDuration: Duration? = nil,
             maxResponseHeadBytes: Int = 1 << 20,
-            maxResponseBodyBytes: Int = Int.max
+            maxResponseBodyBytes: Int = 1 << 30
         ) {
             self.maxConnectionsPerHost = maxConnectionsPerHost
             self.idleConnectionLifetime = idleConnectionLifetime

@@ -27,8 +27,11 @@ final class HTTPClientConnection: @unchecked Sendable {
         case closedBeforeResponse(String)
         /// The connection closed or reset in the middle of the response.
         case closedDuringResponse(String)
-        /// The reply is not valid HTTP or is too large.
+        /// The reply is not valid HTTP, or its head is too large.
         case invalid(String)
+        /// The body is larger than ``Limits/maxBodyBytes``: `declared` is the `Content-Length`, or `nil` when
+        /// the body grew past the limit as it arrived.
+        case bodyTooLarge(declared: Int?)
         case timedOut
         case cancelled
     }
@@ -158,7 +161,7 @@ final class HTTPClientConnection: @unchecked Sendable {
                         if try decoder.decode(buffer, into: &body) { break }
                     } catch {
                         switch error {
-                        case .tooLarge: return .failure(.invalid("the response body exceeds \(limits.maxBodyBytes) bytes"))
+                        case .tooLarge: return .failure(.bodyTooLarge(declared: nil))
                         case .malformed(let why): return .failure(.invalid("invalid chunked body: \(why)"))
                         }
                     }
@@ -166,23 +169,30 @@ final class HTTPClientConnection: @unchecked Sendable {
                 }
             } else if let text = head.headers["Content-Length"] {
                 guard let n = Int(text.trimmingSpaces()), n >= 0 else { return .failure(.invalid("invalid Content-Length '\(text)'")) }
-                guard n <= limits.maxBodyBytes else { return .failure(.invalid("the response body of \(n) bytes exceeds \(limits.maxBodyBytes) bytes")) }
-                body.reserveCapacity(n)
+                guard n <= limits.maxBodyBytes else { return .failure(.bodyTooLarge(declared: n)) }
+                // A declared length is a claim, not a size to allocate: reserve at most 1 MiB, grow as bytes arrive.
+                body.reserveCapacity(min(n, Self.maxReservation))
                 while true {
                     _ = buffer.move(upTo: n - body.count, into: &body)
                     if body.count == n { break }
-                    if let failure = await fill(limits, received: &received) { return .failure(failure) }
+                    if let failure = await fill(limits, received: &received) {
+                        if case .closedDuringResponse(let why) = failure {
+                            return .failure(.closedDuringResponse("\(why) after \(body.count) of \(n) body bytes"))
+                        }
+                        return .failure(failure)
+                    }
                 }
             } else {
                 // No framing: the body runs until the server closes the connection.
                 keepAlive = false
                 while true {
                     _ = buffer.move(upTo: Int.max, into: &body)
-                    guard body.count <= limits.maxBodyBytes else { return .failure(.invalid("the response body exceeds \(limits.maxBodyBytes) bytes")) }
+                    guard body.count <= limits.maxBodyBytes else { return .failure(.bodyTooLarge(declared: nil)) }
                     switch channel.receive(into: buffer) {
                     case .received: continue
                     case .endOfStream:
                         _ = buffer.move(upTo: Int.max, into: &body)
+                        guard body.count <= limits.maxBodyBytes else { return .failure(.bodyTooLarge(declared: nil)) }
                         return .success((HTTPClientResponse(status: head.status, headers: head.headers, body: body), false))
                     case .failed(let e): return .failure(.closedDuringResponse(SocketOptions.describe(errno: e)))
                     case .wouldBlock:
@@ -224,6 +234,9 @@ final class HTTPClientConnection: @unchecked Sendable {
         default: return received ? .closedDuringResponse(errnoText) : .closedBeforeResponse(errnoText)
         }
     }
+
+    /// The most bytes reserved up front for a body whose length the server declared.
+    static let maxReservation = 1 << 20
 
     /// Closes the socket.
     func close() { channel.close() }

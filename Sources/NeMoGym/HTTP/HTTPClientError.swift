@@ -5,17 +5,22 @@
 public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        enum Kind: Hashable, Sendable { case invalidURL, connectionFailed, timedOut, invalidResponse, cancelled }
+        enum Kind: Hashable, Sendable { case invalidURL, connectionFailed, timedOut, invalidResponse, responseTooLarge, cancelled }
         let kind: Kind
 
         /// The URL is not an absolute `http://` or `https://` URL.
         public static let invalidURL = Code(kind: .invalidURL)
-        /// The connection could not be made or was lost (after the configured retries).
+        /// The connection could not be made or was lost before the response began (after the configured
+        /// retries), or it was lost after the response began (never retried: the request is not sent twice).
         public static let connectionFailed = Code(kind: .connectionFailed)
         /// The idle or total timeout configured on the client passed.
         public static let timedOut = Code(kind: .timedOut)
-        /// The server's reply is not valid HTTP/1.x, or exceeds the client's size limits.
+        /// The server's reply is not valid HTTP/1.x, or its head exceeds
+        /// ``HTTPClient/Configuration/maxResponseHeadBytes``.
         public static let invalidResponse = Code(kind: .invalidResponse)
+        /// The response body is larger than ``HTTPClient/Configuration/maxResponseBodyBytes`` (declared or as it
+        /// arrived); nothing beyond the limit is read or allocated.
+        public static let responseTooLarge = Code(kind: .responseTooLarge)
         /// The calling task was cancelled.
         public static let cancelled = Code(kind: .cancelled)
 
@@ -26,6 +31,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
             case .connectionFailed: "connectionFailed"
             case .timedOut: "timedOut"
             case .invalidResponse: "invalidResponse"
+            case .responseTooLarge: "responseTooLarge"
             case .cancelled: "cancelled"
             }
         }

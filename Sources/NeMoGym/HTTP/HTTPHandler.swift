@@ -3,7 +3,8 @@
 /// A handler is transport-agnostic: it sees a complete ``HTTPRequest`` (body already read and de-chunked)
 /// and returns a complete ``HTTPResponse``. It never throws: map your errors to a status yourself (a
 /// `500` with a JSON body, say). It may run for as long as it needs; the server sets no time limit on it.
-/// When the server is shut down past its grace period, the handler's task is cancelled.
+/// Its task is cancelled when the client closes or resets the connection before the answer (DECISIONS D12;
+/// nobody reads the answer then), and when the server is shut down past its grace period.
 ///
 /// ```swift
 /// let handler: HTTPHandler = { request in

@@ -15,8 +15,8 @@ import Darwin
 ///
 /// Bad input gets a JSON error and the connection is closed: `400 {"detail":"Bad Request: …"}` for a malformed
 /// request, `431` for a head over ``Configuration/maxHeaderBytes``, `413` for a body over
-/// ``Configuration/maxBodyBytes``. A client that stalls while sending a head, or sits idle, is disconnected
-/// without affecting others.
+/// ``Configuration/maxBodyBytes``, `408` for a body still incomplete after ``Configuration/requestBodyTimeout``.
+/// A client that stalls while sending a head, or sits idle, is disconnected without affecting others.
 ///
 /// ```swift
 /// let server = HTTPServer(configuration: .init(host: "0.0.0.0", port: 8000)) { request in
@@ -42,6 +42,12 @@ public final class HTTPServer: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Set as ``shutdown()`` begins, before any connection is drained: responses serialized afterwards carry
+    /// `Connection: close`.
+    private let stopping = Atomic<Bool>(false)
+
+    /// Whether ``shutdown()`` has begun.
+    var isShuttingDown: Bool { stopping.load(ordering: .acquiring) }
 
     /// Creates a server; nothing happens until ``start()``.
     public init(configuration: Configuration = Configuration(), handler: @escaping HTTPHandler) {
@@ -91,7 +97,7 @@ public final class HTTPServer: Sendable {
             state.withLock { $0.phase = .idle }
             throw error
         }
-        let interval = min(max(min(config.headerReadTimeout.seconds, config.idleTimeout.seconds) / 4, 0.01), 1)
+        let interval = min(max(min(config.headerReadTimeout.seconds, config.idleTimeout.seconds, config.requestBodyTimeout.seconds) / 4, 0.01), 1)
         let port = listener.localAddress.port
         state.withLock { s in
             s.listener = listener
@@ -146,6 +152,7 @@ public final class HTTPServer: Sendable {
                 case .running:
                     guard let l = s.listener else { return .done }
                     s.phase = .stopping
+                    stopping.store(true, ordering: .releasing)
                     return .stop(l)
                 }
             }

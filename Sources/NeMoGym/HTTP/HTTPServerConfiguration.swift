@@ -12,7 +12,8 @@ extension HTTPServer {
         /// The largest request head (request line plus header fields) accepted; larger ones get `431`.
         /// Default 64 KiB.
         public var maxHeaderBytes: Int
-        /// The largest decoded request body accepted; larger ones get `413`. Default 512 MiB.
+        /// The largest decoded request body accepted; larger ones get `413`. Default 512 MiB. A declared
+        /// `Content-Length` is never allocated up front (at most 1 MiB is reserved; the body grows as it arrives).
         public var maxBodyBytes: Int
         /// How long a client may take to send a complete request head once it has started; the connection is
         /// closed when it is exceeded (a slow-loris defence). Default 10 s.
@@ -20,6 +21,10 @@ extension HTTPServer {
         /// How long a keep-alive connection may sit between requests, and how long a body read or a response
         /// write may make no progress, before the connection is closed. Default 30 s.
         public var idleTimeout: Duration
+        /// The longest a client may take to send one request body, however steadily it trickles (the idle
+        /// timeout only catches a body that stops); past it the request gets `408` and the connection is
+        /// closed. Default 5 minutes.
+        public var requestBodyTimeout: Duration
         /// How long ``HTTPServer/shutdown()`` lets in-flight requests finish before it cancels them. Default 5 s.
         public var shutdownGracePeriod: Duration
         /// The `listen` backlog. Default 1024.
@@ -35,6 +40,7 @@ extension HTTPServer {
             maxBodyBytes: Int = 512 * 1024 * 1024,
             headerReadTimeout: Duration = .seconds(10),
             idleTimeout: Duration = .seconds(30),
+            requestBodyTimeout: Duration = .seconds(300),
             shutdownGracePeriod: Duration = .seconds(5),
             backlog: Int = 1024,
             raisesOpenFileLimit: Bool = true
@@ -45,6 +51,7 @@ extension HTTPServer {
             self.maxBodyBytes = maxBodyBytes
             self.headerReadTimeout = headerReadTimeout
             self.idleTimeout = idleTimeout
+            self.requestBodyTimeout = requestBodyTimeout
             self.shutdownGracePeriod = shutdownGracePeriod
             self.backlog = backlog
             self.raisesOpenFileLimit = raisesOpenFileLimit

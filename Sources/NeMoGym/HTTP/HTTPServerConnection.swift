@@ -11,11 +11,14 @@ final class HTTPServerConnection: @unchecked Sendable {
     private let server: HTTPServer
     private let buffer = InboundBuffer()
     private let task = Mutex<Task<Void, Never>?>(nil)
+    /// Set when the client closed or reset the connection while its request's handler ran.
+    private let peerLeft = Atomic<Bool>(false)
 
     private let maxHeaderBytes: Int
     private let maxBodyBytes: Int
     private let headerReadTimeout: Double
     private let idleTimeout: Double
+    private let requestBodyTimeout: Double
 
     init(channel: SocketChannel, remoteAddress: String?, server: HTTPServer) {
         self.channel = channel
@@ -26,6 +29,7 @@ final class HTTPServerConnection: @unchecked Sendable {
         maxBodyBytes = max(c.maxBodyBytes, 0)
         headerReadTimeout = c.headerReadTimeout.seconds
         idleTimeout = c.idleTimeout.seconds
+        requestBodyTimeout = c.requestBodyTimeout.seconds
     }
 
     /// Starts the connection's task.
@@ -49,8 +53,9 @@ final class HTTPServerConnection: @unchecked Sendable {
             guard let request = await readRequest() else { return }
             let keepAlive = request.keepAlive
             channel.deadline.store(0, ordering: .relaxed)
-            let response = await server.handler(request.request)
-            let close = !keepAlive || channel.isDraining || Task.isCancelled
+            let response = await respond(to: request.request)
+            if peerLeft.load(ordering: .relaxed) { return }  // nobody to answer
+            let close = !keepAlive || channel.isDraining || server.isShuttingDown || Task.isCancelled
                 || response.headers.containsToken("close", in: "Connection")
             let bytes = HTTPResponseSerializer.serialize(
                 response, isHEAD: request.request.method == .head, close: close,
@@ -61,6 +66,30 @@ final class HTTPServerConnection: @unchecked Sendable {
             if close {
                 closeGently()
                 return
+            }
+        }
+    }
+
+    /// Runs the handler while watching the socket: if the client closes or resets the connection before the
+    /// answer (DECISIONS D12), the connection's task, and with it the handler, is cancelled. Bytes of a
+    /// pipelined request end the watch (they are not a hangup); so does a request already waiting in the buffer.
+    private func respond(to request: HTTPRequest) async -> HTTPResponse {
+        guard buffer.isEmpty else { return await server.handler(request) }
+        // The watch is a child task: leaving this scope cancels it (its wait ends) and awaits it.
+        async let _ = watchForHangup()
+        return await server.handler(request)
+    }
+
+    private func watchForHangup() async {
+        while true {
+            guard await channel.waitReadable(.busy) == .ready else { return }  // cancelled: the handler finished
+            switch channel.peerHasClosed() {
+            case .some(true):
+                peerLeft.store(true, ordering: .relaxed)
+                task.withLock { $0 }?.cancel()
+                return
+            case .some(false): return
+            case nil: continue
             }
         }
     }
@@ -205,8 +234,20 @@ final class HTTPServerConnection: @unchecked Sendable {
             }
         }
 
-        // The body.
+        // The body: no more than the idle timeout without progress, no more than the body timeout in all.
         var body: [UInt8] = []
+        let bodyDeadline = ChannelWatchdog.deadline(in: requestBodyTimeout)
+        func fillBody() async -> Bool {
+            channel.deadline.store(min(ChannelWatchdog.deadline(in: idleTimeout), bodyDeadline), ordering: .relaxed)
+            if await fill(.busy) { return true }
+            if DispatchTime.now().uptimeNanoseconds >= bodyDeadline {
+                channel.deadline.store(ChannelWatchdog.deadline(in: idleTimeout), ordering: .relaxed)
+                channel.clearTimeout()
+                await fail(408, "Request Timeout: the request body was not complete after \(HTTPClient.format(.seconds(requestBodyTimeout), decimals: 1)), "
+                           + "the server's limit for receiving one body; send it faster or raise the server's request body timeout")
+            }
+            return false
+        }
         if chunked {
             var decoder = ChunkedDecoder(maxBodyBytes: maxBodyBytes, maxLineBytes: 4096)
             while true {
@@ -221,16 +262,15 @@ final class HTTPServerConnection: @unchecked Sendable {
                     }
                     return nil
                 }
-                channel.deadline.store(ChannelWatchdog.deadline(in: idleTimeout), ordering: .relaxed)
-                if !(await fill(.busy)) { return nil }
+                if !(await fillBody()) { return nil }
             }
         } else if length > 0 {
-            body.reserveCapacity(length)
+            // A declared length is a claim, not a size to allocate: reserve at most 1 MiB, grow as bytes arrive.
+            body.reserveCapacity(min(length, HTTPClientConnection.maxReservation))
             while true {
                 _ = buffer.move(upTo: length - body.count, into: &body)
                 if body.count == length { break }
-                channel.deadline.store(ChannelWatchdog.deadline(in: idleTimeout), ordering: .relaxed)
-                if !(await fill(.busy)) { return nil }
+                if !(await fillBody()) { return nil }
             }
         }
         if channel.isDraining { keepAlive = false }

@@ -8,6 +8,11 @@ import Darwin
 ///
 /// ``HTTPServer/start()`` raises the soft limit to 65535 (or the hard limit, if lower), as NeMo Gym's Python
 /// servers do; a failure is only reported.
+///
+/// The library keeps `max(64, 5 %)` of the limit free for the runtime and the application's files: within that
+/// margin ``HTTPClient`` opens no new connection (requests wait for a descriptor, and can be cancelled), and
+/// ``HTTPServer`` stops accepting one margin earlier (connections wait in the listen backlog) until connections
+/// close. Running out of descriptors is never fatal.
 public enum OpenFileLimit {
     /// The current soft limit (`ulimit -n`), or `-1` if it cannot be read.
     public static var soft: Int { read().map { clamp($0.rlim_cur) } ?? -1 }

@@ -68,6 +68,7 @@ final class SocketChannel: @unchecked Sendable {
     /// Wraps a connected, non-blocking descriptor; the channel owns it from now on.
     init(fd: Int32) {
         self.fd = fd
+        DescriptorBudget.opened()
         readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .global())
         readSource.setEventHandler { [self] in
             let waiter: UnsafeContinuation<WaitResult, Never>? = state.withLock { s in
@@ -98,6 +99,7 @@ final class SocketChannel: @unchecked Sendable {
     private func sourceCancelled() {
         if openSources.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
             _ = Glibc.close(fd)
+            DescriptorBudget.closed()
         }
     }
 
@@ -177,6 +179,12 @@ final class SocketChannel: @unchecked Sendable {
         wakeWaiters(with: reason, sticky: true)
     }
 
+    /// Forgets a `.timedOut` interruption (set a later ``deadline`` first), so the owner can still send an error
+    /// response after a deadline passed.
+    func clearTimeout() {
+        state.withLock { s in if s.interruption == .timedOut { s.interruption = nil } }
+    }
+
     private func wakeWaiters(with reason: WaitResult, sticky: Bool) {
         let (r, w) = state.withLock { s in
             if sticky && s.interruption == nil { s.interruption = reason }
@@ -205,6 +213,18 @@ final class SocketChannel: @unchecked Sendable {
     func receive(into buffer: InboundBuffer) -> InboundBuffer.ReceiveResult {
         if shut.load(ordering: .acquiring) { return .failed(EBADF) }
         return buffer.receive(from: fd)
+    }
+
+    /// Looks at the socket without consuming anything: `true` when the peer closed or reset the connection,
+    /// `false` when bytes are waiting (e.g. a pipelined request), `nil` when nothing is readable yet.
+    func peerHasClosed() -> Bool? {
+        if shut.load(ordering: .acquiring) { return true }
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT))
+        if n > 0 { return false }
+        if n == 0 { return true }
+        let e = errno
+        return e == EAGAIN || e == EWOULDBLOCK || e == EINTR ? nil : true
     }
 
     /// Sends all of `bytes`, waiting for writability when the socket buffer is full.

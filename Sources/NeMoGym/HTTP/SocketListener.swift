@@ -9,7 +9,9 @@ import Darwin
 /// A listening socket that accepts connections from a `DispatchSource` on the global queue.
 ///
 /// Each accepted descriptor (already non-blocking, with `TCP_NODELAY`) is passed to `onAccept` together with the
-/// peer address. On `EMFILE`/`ENFILE` the listener pauses for 100 ms instead of spinning.
+/// peer address. Near the process's descriptor limit (see ``DescriptorBudget``) it stops accepting, leaving new
+/// connections in the backlog, and looks again every 50 ms; on `EMFILE`/`ENFILE` it pauses for 100 ms instead
+/// of spinning.
 final class SocketListener: @unchecked Sendable {
     /// The bound address (with the real port when port 0 was requested).
     let localAddress: SocketAddress
@@ -61,6 +63,10 @@ final class SocketListener: @unchecked Sendable {
 
     private func acceptAll(_ onAccept: @Sendable (Int32, SocketAddress?) -> Void) {
         while true {
+            guard DescriptorBudget.serverHasHeadroom() else {
+                pause(milliseconds: 50)
+                return
+            }
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let client = withUnsafeMutablePointer(to: &storage) { p in
@@ -76,7 +82,7 @@ final class SocketListener: @unchecked Sendable {
             case EINTR, ECONNABORTED, EPROTO:
                 continue
             case EMFILE, ENFILE, ENOBUFS, ENOMEM:
-                pause()
+                pause(milliseconds: 100)
                 return
             default:  // EAGAIN: nothing more to accept.
                 return
@@ -84,8 +90,8 @@ final class SocketListener: @unchecked Sendable {
         }
     }
 
-    /// Stops accepting for 100 ms (out of descriptors), so the level-triggered source does not spin.
-    private func pause() {
+    /// Stops accepting for a while (out of descriptors), so the level-triggered source does not spin.
+    private func pause(milliseconds: Int) {
         let paused = state.withLock { s -> Bool in
             guard !s.closed, !s.suspended else { return false }
             s.suspended = true
@@ -93,7 +99,7 @@ final class SocketListener: @unchecked Sendable {
         }
         guard paused else { return }
         source.suspend()
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [self] in
             let resume = state.withLock { s -> Bool in
                 guard s.suspended else { return false }
                 s.suspended = false

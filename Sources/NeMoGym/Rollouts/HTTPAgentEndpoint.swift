@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// Failures are classified for the failures sidecar: a non-2xx answer is `http_<status>`, a refused or
 /// reset connection is `connection_error` (the collector retries those), and an answer that is not a JSON
-/// object is `invalid_response`.
+/// object, not valid HTTP, or larger than the client's ``HTTPClient/Configuration/maxResponseBodyBytes`` is
+/// `invalid_response`.
 public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
     private enum Source: Sendable {
         case agentURL(String)
@@ -162,7 +163,7 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
         do {
             answer = try await client.send(.json(url: url, .object(row)))
         } catch {
-            throw RolloutFailure(code: .connectionError, detail: "\(error)")
+            throw RolloutFailure(code: Self.failureCode(error), detail: error.message)
         }
         guard answer.isSuccess else {
             throw RolloutFailure(code: .http(answer.status), detail: String(answer.bodyText.prefix(2_000)))
@@ -171,6 +172,16 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
             throw RolloutFailure(code: .invalidResponse, detail: "\(url) answered 200 with a body that is not a JSON object: \(answer.bodyText.prefix(500))")
         }
         return object
+    }
+
+    /// How a transport error is recorded: an answer that is not valid HTTP or too large is
+    /// `invalid_response` (not retried: sending the row again would get the same answer); an unreachable,
+    /// reset or timed-out agent is `connection_error` (the collector retries those).
+    static func failureCode(_ error: HTTPClientError) -> RolloutFailure.Code {
+        switch error.code {
+        case .invalidResponse, .responseTooLarge: return .invalidResponse
+        default: return .connectionError
+        }
     }
 
     public func aggregateMetrics(_ request: AggregateMetricsRequest, agentName: String) async throws -> AggregateMetrics {

@@ -115,12 +115,16 @@ public struct AgentServer: Sendable {
     }
 
     /// The 500 body text for an error, worded as NeMo Gym words it (`DECISIONS.md` D3): an inner server's
-    /// failure quotes its body as text, an invalid model answer starts `Received an invalid response from
+    /// failure quotes its body as text (or, when it gave no answer, the ``HTTPClientError`` message naming its URL
+    /// and the cause), an invalid model answer starts `Received an invalid response from
     /// model server: ` followed by the JSON; anything else is `ErrorType('description')`.
     func errorText(_ error: any Error) -> String {
         switch error {
         case let error as InnerServerError:
             return "Hit an exception in \(serverIdentity) calling an inner server: \(error.bodyText)"
+        case let error as HTTPClientError where error.code != .cancelled:
+            // No answer from the inner server (unreachable, cut short, too large): its URL and the cause.
+            return "Hit an exception in \(serverIdentity) calling an inner server: \(error.message)"
         case let error as InvalidModelResponseError:
             return error.referenceMessage
         default:

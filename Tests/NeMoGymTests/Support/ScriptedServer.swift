@@ -97,6 +97,19 @@ extension RawSocket {
         }
     }
 
+    /// Blocking: reads (and drops) until the peer closes or resets the connection; `false` after `seconds`.
+    func blockingWaitForEndOfStream(seconds: Double) -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while Date() < end {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 100) >= 0 else { return true }
+            if p.revents == 0 { continue }
+            if recv(fd, &chunk, chunk.count, 0) <= 0 { return true }
+        }
+        return false
+    }
+
     /// Blocking: closes the socket now (the object must not be used afterwards for I/O).
     func blockingClose() {
         _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
