@@ -162,7 +162,8 @@ import Testing
     @Test func subclassesExtendTheTrajectoryThroughTheEpisode() async throws {
         let row = try observabilityFixture("python_simple_agent_rollouts.jsonl")[0]
         let (model, resources) = try Self.replay(of: row)
-        let agent = GapNotingAgent(model: model, resources: resources, observability: ObservabilitySettings(observabilityEnabled: true))
+        let agent = GapNotingAgent(model: model, resources: resources, observability: ObservabilitySettings(observabilityEnabled: true),
+                                   modelServerRef: ModelServerRef(name: "policy_model"))
         var body: JSONObject = [:]
         for key in ["responses_create_params", "_ng_task_index", "_ng_rollout_index"] { body[key] = row[key] }
         let result = try await agent.run(try RunRequest(validating: .object(body)), context: AgentCallContext())

@@ -183,6 +183,14 @@ struct FixtureError: Error {}
                                                                       "status", "error_type", "output"])
     }
 
+    @Test func withoutAModelRefCallsAreGapsNotRefs() {
+        var recorder = TrajectoryRecorder(rolloutID: "1-1")
+        recorder.recordModelTurn(question: [], response: Response.make(id: "r1", output: [.assistantMessage("a")]), startedAt: 1)
+        let record = recorder.record(conversation: [])
+        #expect(record["invocations"]?.array?.first?["model_calls"] == [])
+        #expect(record["gaps"] == [["code": "model_call_reference_unavailable", "invocation_id": "root", "detail": "turn:1"]])
+    }
+
     @Test func toolStatusFollowsTheReference() {
         var recorder = TrajectoryRecorder()
         let call = ResponseItem.functionCall(name: "f", arguments: "{", callID: "c1")
@@ -196,7 +204,7 @@ struct FixtureError: Error {}
     }
 
     @Test func runCompletionSetsIdentityAndResolution() {
-        var recorder = TrajectoryRecorder(rolloutID: "x")
+        var recorder = TrajectoryRecorder(rolloutID: "x", modelRef: ModelServerRef(name: "policy_model"))
         recorder.recordModelTurn(question: [], response: Response.make(id: "r", output: [.assistantMessage("a")]), startedAt: 1)
         let record = recorder.record(conversation: [])
         let body: JSONObject = ["problem_id": nil, "instance_id": 42, "_ng_task_index": 1]

@@ -96,7 +96,7 @@ public struct TrajectoryRecorder: Sendable {
     public var taskID: String
     /// The rollout id.
     public var rolloutID: String
-    /// The model server of every call.
+    /// The model server of every call (without one, model calls are recorded as gaps, not refs).
     public var modelRef: ModelServerRef?
     /// `completed` or `incomplete` (``markIncomplete()``).
     public private(set) var status: String = "completed"
@@ -124,7 +124,7 @@ public struct TrajectoryRecorder: Sendable {
     // MARK: - Feeding
 
     /// Records one model turn: a model-call ref (or the gap `model_call_reference_unavailable` when the
-    /// response has no id) and a turn whose `question` is the input sent, `answer` the non-reasoning
+    /// response has no id, or the recorder no ``modelRef``: NeMo Gym refuses a ref without both) and a turn whose `question` is the input sent, `answer` the non-reasoning
     /// output, `reasoning_content` the reasoning items (or `null`), and `step_count` the tool calls so far.
     public mutating func recordModelTurn(question: [ResponseItem], response: Response, startedAt: Double,
                                          completedAt: Double = TrajectoryRecorder.now()) {
@@ -132,7 +132,7 @@ public struct TrajectoryRecorder: Sendable {
         let responseID = response.json["id"]?.string
         modelCalls.append(ModelCall(startedAt: startedAt, completedAt: completedAt, modelRef: modelRef, responseID: responseID))
         var refs: [JSONValue] = []
-        if let responseID, !responseID.isEmpty {
+        if let responseID, !responseID.isEmpty, modelRef != nil {
             refs.append(modelCallRef(responseID: responseID))
         } else {
             addGap(code: "model_call_reference_unavailable", invocationID: invocationID, detail: "turn:\(turnNumber)")
@@ -216,7 +216,7 @@ public struct TrajectoryRecorder: Sendable {
     /// episode's input followed by every new item.
     public func record(conversation: [ResponseItem]) -> JSONObject {
         let refs = modelCalls.compactMap { call -> JSONValue? in
-            guard let id = call.responseID, !id.isEmpty else { return nil }
+            guard let id = call.responseID, !id.isEmpty, modelRef != nil else { return nil }
             return modelCallRef(responseID: id)
         }
         let invocation: JSONObject = [
