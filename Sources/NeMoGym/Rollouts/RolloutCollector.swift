@@ -349,6 +349,10 @@ public struct RolloutCollector: Sendable {
         var result = result
         for key in [RolloutKey.taskIndexKey, RolloutKey.rolloutIndexKey, "agent_ref"] { result[key] = row[key] ?? .null }
         for key in ["skills_ref", Key.attemptIndex, Key.rolloutID] { if let value = row[key] { result[key] = value } }
+        // As NeMo Gym's collector: an agent's trajectory evidence becomes the completed `ng_trajectory`.
+        if result["ng_model_call_capture"] != nil || result["ng_agent_observations"] != nil || result["ng_trajectory"] != nil {
+            result["ng_trajectory"] = .object(CollectedTrajectory.record(row: row, result: result))
+        }
         let disposition: RolloutOutcome.Disposition
         if result[Key.noPersist]?.isTruthy == true {
             disposition = .notPersisted

@@ -127,6 +127,8 @@ public struct AgentServer: Sendable {
             return "Hit an exception in \(serverIdentity) calling an inner server: \(error.message)"
         case let error as InvalidModelResponseError:
             return error.referenceMessage
+        case let error as InvalidRolloutIDError:
+            return "ValueError(\(PythonRepr.string(String(describing: error))))"  // the reference raises ValueError
         default:
             return "\(String(describing: type(of: error)))(\(PythonRepr.string(String(describing: error))))"
         }

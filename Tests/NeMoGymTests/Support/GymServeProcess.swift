@@ -18,8 +18,8 @@ final class GymServeProcess: @unchecked Sendable {
         self.errors = errors
     }
 
-    /// `.build/debug/gym` next to the tests.
-    static let binary = TestPaths.packageRoot.appendingPathComponent(".build/debug/gym").path
+    /// `.build/debug/swift-gym` next to the tests.
+    static let binary = TestPaths.packageRoot.appendingPathComponent(".build/debug/swift-gym").path
 
     /// Whether the binary was built (`swift build --build-tests` builds it).
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: binary) }
