@@ -123,7 +123,7 @@ struct AgentServerFaultTests {
             return HTTPResponse(status: 200, headers: ["Content-Type": "application/json", "Connection": "close"], body: Array("{}".utf8))
         }
         let agent = try await GymServeProcess.start(prelude: ":", modelPort: model.port, resourcesPort: LoopbackServers.port(of: resourcesURL))
-        let baseline = agent.openDescriptors
+        let baseline = await agent.settledDescriptors()
         var callers: [RawSocket] = []
         for _ in 0..<50 {
             let socket = try await RawSocket.connect(port: agent.port)
