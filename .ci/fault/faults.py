@@ -174,6 +174,16 @@ fault_agent:
         with open(self.stderr_path) as f:
             return f.read()[-2000:]
 
+    def settled_descriptors(self):
+        """The descriptor count once the agent is warm (one GET / served) and the count holds for 0.1 s."""
+        self.liveness()
+        counts = [self.descriptors()]
+        end = time.monotonic() + 10
+        while time.monotonic() < end and not (len(counts) >= 5 and len(set(counts[-5:])) == 1):
+            time.sleep(0.02)
+            counts.append(self.descriptors())
+        return counts[-1]
+
     def descriptors(self):
         try:
             return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
@@ -298,7 +308,7 @@ def abandoned_callers():
     agent = Agent(model.port, resources.port)
     callers = []
     try:
-        baseline = agent.descriptors()
+        baseline = agent.settled_descriptors()
         payload = json.dumps(RUN_BODY).encode()
         for _ in range(50):
             s = socket.create_connection(("127.0.0.1", agent.port), timeout=10)
@@ -311,9 +321,10 @@ def abandoned_callers():
             s.close()
         back = poll(lambda: agent.descriptors() <= baseline, 10)
         elapsed = time.monotonic() - start
+        after = agent.descriptors()
         closed = poll(lambda: model.closed == 50, 10)
         ok = asked and back and closed and agent.liveness() and resources.verifies == 0
-        return ok, (f"descriptors {baseline} -> {peak} with 50 in flight -> {agent.descriptors()} {elapsed:.2f} s after "
+        return ok, (f"descriptors {baseline} -> {peak} with 50 in flight -> {after} {elapsed:.2f} s after "
                     f"they left; model asked {model.requests}, saw {model.closed} closes")
     finally:
         agent.stop()

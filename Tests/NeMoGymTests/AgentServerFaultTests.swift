@@ -113,7 +113,7 @@ struct AgentServerFaultTests {
         let asked = Atomic<Int>(0)
         let closed = Atomic<Int>(0)
         let model = try ScriptedServer { socket, _ in  // never answers
-            guard socket.blockingReadRequest() != nil else { return }
+            guard socket.blockingReadRequest(timeout: 50) != nil else { return }
             asked.add(1, ordering: .relaxed)
             if socket.blockingWaitForEndOfStream(seconds: 50) { closed.add(1, ordering: .relaxed) }
         }
@@ -123,7 +123,7 @@ struct AgentServerFaultTests {
             return HTTPResponse(status: 200, headers: ["Content-Type": "application/json", "Connection": "close"], body: Array("{}".utf8))
         }
         let agent = try await GymServeProcess.start(prelude: ":", modelPort: model.port, resourcesPort: LoopbackServers.port(of: resourcesURL))
-        let baseline = agent.openDescriptors
+        let baseline = await agent.settledDescriptors()
         var callers: [RawSocket] = []
         for _ in 0..<50 {
             let socket = try await RawSocket.connect(port: agent.port)
@@ -131,11 +131,11 @@ struct AgentServerFaultTests {
                               + #"{"responses_create_params":{"input":"hello"}}"#)
             callers.append(socket)
         }
-        #expect(await GymServeProcess.poll(seconds: 30) { asked.load(ordering: .relaxed) == 50 })
+        #expect(await GymServeProcess.poll(seconds: 20) { asked.load(ordering: .relaxed) == 50 })
         let busy = agent.openDescriptors
         for socket in callers { socket.blockingClose() }
-        #expect(await GymServeProcess.poll(seconds: 30) { closed.load(ordering: .relaxed) == 50 })
-        #expect(await GymServeProcess.poll(seconds: 30) { agent.openDescriptors <= baseline })
+        #expect(await GymServeProcess.poll(seconds: 15) { closed.load(ordering: .relaxed) == 50 })
+        #expect(await GymServeProcess.poll(seconds: 10) { agent.openDescriptors <= baseline })
         #expect(busy >= baseline + 100)  // 50 callers and 50 model connections were open
         #expect(verifies.load(ordering: .relaxed) == 0)
         #expect(model.connections == 50)
@@ -155,14 +155,15 @@ struct AgentServerFaultTests {
             await socket.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
             sockets.append(socket)
         }
+        // The first connection is accepted whatever the load; then the others get a moment to be answered.
+        #expect(await sockets[0].readResponse(timeout: 20)?.status == 200)
         let answered = await withTaskGroup(of: Int.self) { group in
-            for socket in sockets {
-                group.addTask { await socket.readResponse(timeout: 3)?.status == 200 ? 1 : 0 }
+            for socket in sockets.dropFirst() {
+                group.addTask { await socket.readResponse(timeout: 2)?.status == 200 ? 1 : 0 }
             }
-            return await group.reduce(0, +)
+            return await group.reduce(1, +)
         }
         #expect(agent.isRunning)
-        #expect(answered > 0)
         #expect(answered < 400)
         #expect(agent.openDescriptors <= 256 - 64)
         for socket in sockets { socket.blockingClose() }

@@ -16,7 +16,10 @@ import Darwin
 /// Bad input gets a JSON error and the connection is closed: `400 {"detail":"Bad Request: …"}` for a malformed
 /// request, `431` for a head over ``Configuration/maxHeaderBytes``, `413` for a body over
 /// ``Configuration/maxBodyBytes``, `408` for a body still incomplete after ``Configuration/requestBodyTimeout``.
-/// A client that stalls while sending a head, or sits idle, is disconnected without affecting others.
+/// A client that stalls while sending a head, or sits idle, is disconnected without affecting others. A client
+/// that closes or resets its connection while its request is handled gets its handler's task cancelled (D12).
+/// Near the process's descriptor limit the server stops accepting until connections close (see
+/// ``OpenFileLimit``).
 ///
 /// ```swift
 /// let server = HTTPServer(configuration: .init(host: "0.0.0.0", port: 8000)) { request in

@@ -89,6 +89,19 @@ final class GymServeProcess: @unchecked Sendable {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd").count) ?? -1
     }
 
+    /// The descriptor count once the child is warm (one `GET /` served, so lazily created descriptors exist)
+    /// and the count held for five reads 20 ms apart (the warm-up connection's close is asynchronous).
+    func settledDescriptors() async -> Int {
+        _ = await answersLiveness()
+        var counts = [openDescriptors]
+        let end = Date().addingTimeInterval(10)
+        while Date() < end, !(counts.count >= 5 && Set(counts.suffix(5)).count == 1) {
+            try? await Task.sleep(for: .milliseconds(20))
+            counts.append(openDescriptors)
+        }
+        return counts.last ?? -1
+    }
+
     /// Polls `condition` every 20 ms until it holds or `seconds` pass; returns whether it held.
     static func poll(seconds: Double, _ condition: () async -> Bool) async -> Bool {
         let end = Date().addingTimeInterval(seconds)

@@ -67,8 +67,8 @@ final class ScriptedServer: @unchecked Sendable {
 
 extension RawSocket {
     /// Blocking: reads until a complete request head (and its `Content-Length` body) has arrived; returns the
-    /// head text, or `nil` on end of stream or after 5 s.
-    func blockingReadRequest() -> String? {
+    /// head text, or `nil` on end of stream or after `timeout` seconds without a byte.
+    func blockingReadRequest(timeout: Double = 5) -> String? {
         var data: [UInt8] = []
         while true {
             if let end = findHeadEnd(data) {
@@ -78,7 +78,7 @@ extension RawSocket {
                 if data.count >= end + 4 + length { return head }
             }
             var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, 5000) > 0 else { return nil }
+            guard poll(&p, 1, Int32(timeout * 1000)) > 0 else { return nil }
             var chunk = [UInt8](repeating: 0, count: 65536)
             let n = recv(fd, &chunk, chunk.count, 0)
             if n <= 0 { return nil }
