@@ -4,5 +4,5 @@
 # more connections than descriptors). Needs only python3 (standard library) and the debug build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-GYM="${GYM:-.build/debug/gym}"
+GYM="${GYM:-.build/debug/swift-gym}"
 python3 .ci/fault/faults.py "$GYM"

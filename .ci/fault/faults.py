@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 
-GYM = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else ".build/debug/gym"
+GYM = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else ".build/debug/swift-gym"
 RESULTS = []
 
 

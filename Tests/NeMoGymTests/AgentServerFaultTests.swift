@@ -87,7 +87,7 @@ struct AgentServerFaultTests {
         await agent.server.shutdown()
     }
 
-    @Test(.enabled(if: GymServeProcess.isAvailable, "needs .build/debug/gym (swift build --build-tests)"))
+    @Test(.enabled(if: GymServeProcess.isAvailable, "needs .build/debug/swift-gym (swift build --build-tests)"))
     func requestHeadsDeclaring512MiBDoNotExhaustTheAddressSpace() async throws {
         // 12 × 512 MiB is 6 GiB: reserving the declared lengths would abort the agent under a 4 GiB address space.
         let agent = try await GymServeProcess.start(prelude: "ulimit -v 4194304", modelPort: RefusedPort.make(), resourcesPort: RefusedPort.make())
@@ -108,7 +108,7 @@ struct AgentServerFaultTests {
         #expect(!stderr.contains("failed to allocate"))
     }
 
-    @Test(.enabled(if: GymServeProcess.isAvailable, "needs .build/debug/gym (swift build --build-tests)"))
+    @Test(.enabled(if: GymServeProcess.isAvailable, "needs .build/debug/swift-gym (swift build --build-tests)"))
     func callersThatLeaveCancelTheirRolloutsAndFreeTheirDescriptors() async throws {
         let asked = Atomic<Int>(0)
         let closed = Atomic<Int>(0)
@@ -144,7 +144,7 @@ struct AgentServerFaultTests {
         await resources.shutdown()
     }
 
-    @Test(.enabled(if: GymServeProcess.isAvailable, "needs .build/debug/gym (swift build --build-tests)"))
+    @Test(.enabled(if: GymServeProcess.isAvailable, "needs .build/debug/swift-gym (swift build --build-tests)"))
     func moreConnectionsThanDescriptorsWaitInsteadOfKillingTheAgent() async throws {
         let agent = try await GymServeProcess.start(prelude: "ulimit -n 256", modelPort: RefusedPort.make(), resourcesPort: RefusedPort.make())
         // 400 connections, each with a request: the agent accepts while it keeps its margin (64 below 256, and
