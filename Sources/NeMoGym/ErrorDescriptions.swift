@@ -43,12 +43,12 @@ extension ScriptExhaustedError: LocalizedError {
     public var errorDescription: String? { description }
 }
 
-extension HTTPClientError: LocalizedError {
+extension ServerClientError: LocalizedError {
     /// The message, naming the URL.
     public var errorDescription: String? { description }
 }
 
-extension HTTPServerError: LocalizedError {
+extension AgentHTTPServerError: LocalizedError {
     /// The message.
     public var errorDescription: String? { description }
 }

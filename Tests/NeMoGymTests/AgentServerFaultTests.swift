@@ -3,20 +3,20 @@ import Synchronization
 import Testing
 @testable import NeMoGym
 
-/// `AgentServer` behind a real `HTTPServer` whose model server misbehaves at the socket level (a
+/// `AgentServer` behind a real `AgentHTTPServer` whose model server misbehaves at the socket level (a
 /// ``ScriptedServer``): huge declared bodies, answers cut short, a model that never answers. Resources are
 /// in-process, so only the model's connection is under test.
 @Suite(.timeLimit(.minutes(1)))
 struct AgentServerFaultTests {
     /// An agent server whose model is `model`; counts the agent's `/verify` calls.
     final class FaultyAgent: Sendable {
-        let server: HTTPServer
+        let server: AgentHTTPServer
         let port: Int
         let model: ScriptedServer
         let verifies = Atomic<Int>(0)
         let tools = Atomic<Int>(0)
 
-        private init(server: HTTPServer, port: Int, model: ScriptedServer) {
+        private init(server: AgentHTTPServer, port: Int, model: ScriptedServer) {
             self.server = server
             self.port = port
             self.model = model
@@ -24,7 +24,7 @@ struct AgentServerFaultTests {
 
         var url: String { "http://127.0.0.1:\(port)" }
 
-        static func start(model: ScriptedServer, client: HTTPClient = HTTPClient()) async throws -> FaultyAgent {
+        static func start(model: ScriptedServer, client: ServerClient = ServerClient()) async throws -> FaultyAgent {
             let box = Mutex<FaultyAgent?>(nil)
             let resources = InProcessResourcesClient(tools: [:], reward: { _ in
                 box.withLock { $0 }?.verifies.add(1, ordering: .relaxed)
@@ -33,7 +33,7 @@ struct AgentServerFaultTests {
             let agent = SimpleAgent(configuration: .init(name: "faulty"),
                                     model: HTTPModelClient(baseURL: "http://127.0.0.1:\(model.port)", client: client),
                                     resources: resources)
-            let server = HTTPServer(configuration: .init(shutdownGracePeriod: .milliseconds(100), raisesOpenFileLimit: false),
+            let server = AgentHTTPServer(configuration: .init(shutdownGracePeriod: .milliseconds(100), raisesOpenFileLimit: false),
                                     handler: AgentServer(agent: agent).handler)
             let port = try await server.start()
             let faulty = FaultyAgent(server: server, port: port, model: model)
@@ -41,7 +41,7 @@ struct AgentServerFaultTests {
             return faulty
         }
 
-        func run(_ client: HTTPClient = HTTPClient(configuration: .init(maxRetryDuration: .zero))) async throws -> HTTPClientResponse {
+        func run(_ client: ServerClient = ServerClient(configuration: .init(maxRetryDuration: .zero))) async throws -> ServerClientResponse {
             try await client.send(.json(url: url + "/run", ["responses_create_params": ["input": "hi"]]))
         }
     }
@@ -59,9 +59,9 @@ struct AgentServerFaultTests {
         #expect(try response.json() == .string(
             "Hit an exception in SimpleAgent___faulty calling an inner server: the response from \(modelURL) declares a body of "
                 + "100000000000 bytes, over the client's limit of 1073741824 bytes (1 GiB); "
-                + "raise HTTPClient.Configuration.maxResponseBodyBytes if answers that large are expected"))
+                + "raise ServerClient.Configuration.maxResponseBodyBytes if answers that large are expected"))
         #expect(agent.verifies.load(ordering: .relaxed) == 0)
-        #expect(try await HTTPClient().send(HTTPClientRequest(url: agent.url + "/")).status == 200)  // still serving
+        #expect(try await ServerClient().send(ServerClientRequest(url: agent.url + "/")).status == 200)  // still serving
         #expect(model.connections == 1)  // never resent
         await agent.server.shutdown()
     }
@@ -75,7 +75,7 @@ struct AgentServerFaultTests {
         }
         let agent = try await FaultyAgent.start(model: model)  // the agent's client retries without limit (D5)
         // A caller that gives up after 20 s, so a resend loop would fail the test instead of hanging it.
-        let response = try await agent.run(HTTPClient(configuration: .init(totalTimeout: .seconds(20), maxRetryDuration: .zero)))
+        let response = try await agent.run(ServerClient(configuration: .init(totalTimeout: .seconds(20), maxRetryDuration: .zero)))
         #expect(response.status == 500)
         let modelURL = "http://127.0.0.1:\(model.port)/v1/responses"
         let text = try response.json().string
@@ -120,7 +120,7 @@ struct AgentServerFaultTests {
         let verifies = Atomic<Int>(0)
         let (resources, resourcesURL) = try await LoopbackServers.start { request in
             if request.path == "/verify" { verifies.add(1, ordering: .relaxed) }
-            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json", "Connection": "close"], body: Array("{}".utf8))
+            return AgentHTTPResponse(status: 200, headers: ["Content-Type": "application/json", "Connection": "close"], body: Array("{}".utf8))
         }
         let agent = try await GymServeProcess.start(prelude: ":", modelPort: model.port, resourcesPort: LoopbackServers.port(of: resourcesURL))
         let baseline = await agent.settledDescriptors()

@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 @testable import NeMoGym
 
-/// `AgentServer` behind a real `HTTPServer`, wired with `HTTPModelClient`/`HTTPResourcesClient` to fake model
+/// `AgentServer` behind a real `AgentHTTPServer`, wired with `HTTPModelClient`/`HTTPResourcesClient` to fake model
 /// and resources servers, all on loopback sockets: the HTTP-level edge cases of AGENT_PROTOCOL §11 (D11).
 @Suite(.timeLimit(.minutes(1)))
 struct AgentServerLoopbackTests {
@@ -17,9 +17,9 @@ struct AgentServerLoopbackTests {
         let port: Int
         /// Every request the agent server itself received (method and path).
         let inbound: Mutex<[String]>
-        let client: HTTPClient
+        let client: ServerClient
 
-        init(fakes: FakeNeMoGymServers, port: Int, client: HTTPClient) {
+        init(fakes: FakeNeMoGymServers, port: Int, client: ServerClient) {
             self.fakes = fakes
             self.port = port
             self.client = client
@@ -28,38 +28,38 @@ struct AgentServerLoopbackTests {
 
         var url: String { "http://127.0.0.1:\(port)" }
 
-        func post(_ path: String, _ body: String, cookie: String? = nil) async throws -> HTTPClientResponse {
-            var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        func post(_ path: String, _ body: String, cookie: String? = nil) async throws -> ServerClientResponse {
+            var headers: HeaderFields = ["Content-Type": "application/json"]
             if let cookie { headers.add(name: "Cookie", value: cookie) }
-            return try await client.send(HTTPClientRequest(method: .post, url: url + path, headers: headers, body: Array(body.utf8)))
+            return try await client.send(ServerClientRequest(method: .post, url: url + path, headers: headers, body: Array(body.utf8)))
         }
 
-        func get(_ path: String, headers: HTTPHeaders = [:]) async throws -> HTTPClientResponse {
-            try await client.send(HTTPClientRequest(method: .get, url: url + path, headers: headers))
+        func get(_ path: String, headers: HeaderFields = [:]) async throws -> ServerClientResponse {
+            try await client.send(ServerClientRequest(method: .get, url: url + path, headers: headers))
         }
     }
 
     /// Starts fakes and an agent server, runs `body`, shuts everything down.
     static func withAgent(
         _ configuration: SimpleAgent.Configuration = .init(name: "my_agent"),
-        server: HTTPServer.Configuration = .init(raisesOpenFileLimit: false),
+        server: AgentHTTPServer.Configuration = .init(raisesOpenFileLimit: false),
         model: FakeGymServer.Script? = nil,
         resources: FakeGymServer.Script? = nil,
         _ body: (LoopbackAgent) async throws -> Void
     ) async throws {
         let fakes = try await FakeNeMoGymServers.start(model: model, resources: resources)
-        let agentClient = HTTPClient()
+        let agentClient = ServerClient()
         let agent = SimpleAgent(configuration: configuration,
                                 model: HTTPModelClient(baseURL: fakes.model.baseURL + "/", client: agentClient),
                                 resources: HTTPResourcesClient(baseURL: fakes.resources.baseURL, client: agentClient))
         let handler = AgentServer(agent: agent).handler
         let seen = Box<LoopbackAgent>()
-        let http = HTTPServer(configuration: server) { request in
+        let http = AgentHTTPServer(configuration: server) { request in
             seen.value?.inbound.withLock { $0.append("\(request.method.rawValue) \(request.path)") }
             return await handler(request)
         }
         let port = try await http.start()
-        let loopback = LoopbackAgent(fakes: fakes, port: port, client: HTTPClient(configuration: .init(maxRetryDuration: .seconds(5))))
+        let loopback = LoopbackAgent(fakes: fakes, port: port, client: ServerClient(configuration: .init(maxRetryDuration: .seconds(5))))
         seen.value = loopback
         do {
             try await body(loopback)
@@ -81,9 +81,9 @@ struct AgentServerLoopbackTests {
         }
     }
 
-    static func setCookies(_ response: HTTPClientResponse) -> [String] { response.headers.values(for: "Set-Cookie") }
+    static func setCookies(_ response: ServerClientResponse) -> [String] { response.headers.values(for: "Set-Cookie") }
 
-    static func agentSessionCookie(_ response: HTTPClientResponse) -> String? {
+    static func agentSessionCookie(_ response: ServerClientResponse) -> String? {
         setCookies(response).first { $0.hasPrefix("SimpleAgent___my_agent=") }
     }
 
@@ -132,9 +132,9 @@ struct AgentServerLoopbackTests {
             }
             let missing = try await agent.get("/nope")
             #expect(missing.status == 404)
-            for (method, path) in [(HTTPMethod.get, "/run"), (.get, "/v1/responses"), (.post, "/"), (.put, "/aggregate_metrics"),
+            for (method, path) in [(RequestMethod.get, "/run"), (.get, "/v1/responses"), (.post, "/"), (.put, "/aggregate_metrics"),
                                    (.get, "/ng-rollout/7/v1/responses")] {
-                let response = try await agent.client.send(HTTPClientRequest(method: method, url: agent.url + path))
+                let response = try await agent.client.send(ServerClientRequest(method: method, url: agent.url + path))
                 #expect(response.status == 405, "\(method) \(path)")
                 #expect(response.bodyText == #"{"detail":"Method Not Allowed"}"#)
                 #expect(response.headers["Allow"] == (path == "/" ? "GET" : "POST"))
@@ -144,7 +144,7 @@ struct AgentServerLoopbackTests {
     }
 
     @Test func oversizedBodiesGet413AndOversizedHeadsGet431() async throws {
-        let limits = HTTPServer.Configuration(maxHeaderBytes: 1024, maxBodyBytes: 1024, raisesOpenFileLimit: false)
+        let limits = AgentHTTPServer.Configuration(maxHeaderBytes: 1024, maxBodyBytes: 1024, raisesOpenFileLimit: false)
         try await Self.withAgent(server: limits) { agent in
             let big = #"{"input":""# + String(repeating: "x", count: 4096) + #""}"#
             let tooLarge = try await agent.post("/v1/responses", big)
@@ -152,7 +152,7 @@ struct AgentServerLoopbackTests {
             #expect(try tooLarge.json()["detail"]?.string?.hasPrefix("Content Too Large") == true)
             #expect(Self.setCookies(tooLarge).isEmpty)
 
-            let headers: HTTPHeaders = ["Cookie": "junk=" + String(repeating: "a", count: 4000)]
+            let headers: HeaderFields = ["Cookie": "junk=" + String(repeating: "a", count: 4000)]
             let headTooLarge = try await agent.get("/", headers: headers)
             #expect(headTooLarge.status == 431)
             #expect(try headTooLarge.json()["detail"]?.string?.hasPrefix("Request Header Fields Too Large") == true)
@@ -195,7 +195,7 @@ struct AgentServerLoopbackTests {
     }
 
     @Test func aModelOutputItemWithoutTypeIs500() async throws {
-        let reply = FakeReply(json: .object(Response.make(output: [ResponseItem(["role": "assistant", "content": "hi"])]).json))
+        let reply = FakeReply(json: .object(ModelResponse.make(output: [ResponseItem(["role": "assistant", "content": "hi"])]).json))
         try await Self.withAgent(model: { _ in reply }) { agent in
             let response = try await agent.post("/v1/responses", #"{"input":"x"}"#)
             #expect(response.status == 500)
@@ -300,7 +300,7 @@ struct AgentServerLoopbackTests {
                 #expect(response.status == 200)
                 #expect(Self.setCookies(response).count == 3)
             }
-            func shape(_ r: HTTPClientResponse) throws -> [String?] {
+            func shape(_ r: ServerClientResponse) throws -> [String?] {
                 try r.json()["output"]?.array?.map { $0["type"]?.string } ?? []
             }
             #expect(try shape(twin) == shape(plain))
@@ -462,17 +462,17 @@ struct AgentServerLoopbackTests {
     // MARK: - Retries (§11 case 46)
 
     @Test func aRefusedModelConnectionIsRetriedUntilTheServerComesUp() async throws {
-        let modelPort = try await HTTPClientTests.freedPort()
+        let modelPort = try await ServerClientTests.freedPort()
         let resources = try await FakeGymServer.start(sessionCookieName: Self.resourcesCookie, script: FakeNeMoGymServers.weatherResources)
-        let agentClient = HTTPClient()  // the defaults: retry every 0.5 s, no limit
+        let agentClient = ServerClient()  // the defaults: retry every 0.5 s, no limit
         #expect(agentClient.configuration.maxRetryDuration == nil)
         #expect(agentClient.configuration.retryDelay == .milliseconds(500))
         let agent = SimpleAgent(configuration: .init(name: "my_agent"),
                                 model: HTTPModelClient(baseURL: "http://127.0.0.1:\(modelPort)", client: agentClient),
                                 resources: HTTPResourcesClient(baseURL: resources.baseURL, client: agentClient))
-        let server = HTTPServer(configuration: .init(raisesOpenFileLimit: false), handler: AgentServer(agent: agent).handler)
+        let server = AgentHTTPServer(configuration: .init(raisesOpenFileLimit: false), handler: AgentServer(agent: agent).handler)
         let port = try await server.start()
-        let client = HTTPClient(configuration: .init(maxRetryDuration: .seconds(5)))
+        let client = ServerClient(configuration: .init(maxRetryDuration: .seconds(5)))
         async let answer = client.send(.json(url: "http://127.0.0.1:\(port)/v1/responses", ["input": "Oslo"]))
         try await Task.sleep(for: .milliseconds(300))
         let model = try await FakeGymServer.start(sessionCookieName: Self.modelCookie, port: modelPort, script: FakeNeMoGymServers.weatherModel)
@@ -534,13 +534,13 @@ struct AgentServerLoopbackTests {
     @Test func manyConcurrentRunsKeepTheirOwnCookies() async throws {
         let count = 200
         try await Self.withAgent { agent in
-            let results = try await withThrowingTaskGroup(of: (Int, HTTPClientResponse).self) { group in
+            let results = try await withThrowingTaskGroup(of: (Int, ServerClientResponse).self) { group in
                 for i in 0..<count {
                     group.addTask {
                         (i, try await agent.post("/run", #"{"responses_create_params":{"input":"city\#(i)"},"task":\#(i)}"#))
                     }
                 }
-                var results: [Int: HTTPClientResponse] = [:]
+                var results: [Int: ServerClientResponse] = [:]
                 for try await (i, response) in group { results[i] = response }
                 return results
             }

@@ -16,44 +16,44 @@ import Testing
                            model: model ?? ScriptedModelClient(turns: turns), resources: resources)
     }
 
-    func post(_ path: String, _ body: String, cookies: String? = nil) -> HTTPRequest {
-        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+    func post(_ path: String, _ body: String, cookies: String? = nil) -> AgentHTTPRequest {
+        var headers: HeaderFields = ["Content-Type": "application/json"]
         if let cookies { headers.add(name: "Cookie", value: cookies) }
-        return HTTPRequest(method: .post, target: path, headers: headers, body: Array(body.utf8))
+        return AgentHTTPRequest(method: .post, target: path, headers: headers, body: Array(body.utf8))
     }
 
-    func json(_ response: HTTPResponse) throws -> JSONValue { try JSONValue(parsing: response.body) }
+    func json(_ response: AgentHTTPResponse) throws -> JSONValue { try JSONValue(parsing: response.body) }
 
     @Test func livenessAnswersOK() async throws {
-        let response = await AgentServer(agent: makeAgent()).handle(HTTPRequest(method: .get, target: "/"))
+        let response = await AgentServer(agent: makeAgent()).handle(AgentHTTPRequest(method: .get, target: "/"))
         #expect(response.status == 200)
         #expect(try json(response) == ["status": "ok"])
     }
 
     @Test func unknownPathsAndWrongMethodsAnswerLikeFastAPI() async throws {
         let server = AgentServer(agent: makeAgent())
-        let missing = await server.handle(HTTPRequest(method: .get, target: "/nope"))
+        let missing = await server.handle(AgentHTTPRequest(method: .get, target: "/nope"))
         #expect(missing.status == 404)
         #expect(try json(missing) == ["detail": "Not Found"])
-        let wrong = await server.handle(HTTPRequest(method: .get, target: "/run"))
+        let wrong = await server.handle(AgentHTTPRequest(method: .get, target: "/run"))
         #expect(wrong.status == 405)
         #expect(try json(wrong) == ["detail": "Method Not Allowed"])
-        let twin = await server.handle(HTTPRequest(method: .post, target: "/ng-rollout/1-2/v2/responses"))
+        let twin = await server.handle(AgentHTTPRequest(method: .post, target: "/ng-rollout/1-2/v2/responses"))
         #expect(twin.status == 404)
     }
 
     @Test func aTrailingSlashRedirectsToTheRouteAsStarletteDoes() async throws {
         let server = AgentServer(agent: makeAgent())
-        let response = await server.handle(HTTPRequest(method: .post, target: "/run/?x=1", headers: ["Host": "127.0.0.1:8000"]))
+        let response = await server.handle(AgentHTTPRequest(method: .post, target: "/run/?x=1", headers: ["Host": "127.0.0.1:8000"]))
         #expect(response.status == 307)
         #expect(response.headers["Location"] == "http://127.0.0.1:8000/run?x=1")
-        #expect(await server.handle(HTTPRequest(method: .post, target: "/nope/")).status == 404)
+        #expect(await server.handle(AgentHTTPRequest(method: .post, target: "/nope/")).status == 404)
     }
 
     @Test func responsesSetsResourcesModelAndSessionCookies() async throws {
         let model = ScriptedModelClient { _, index in
             let output: [ResponseItem] = index == 0 ? [.functionCall(name: "get_weather", arguments: "{}", callID: "c")] : [.assistantMessage("ok")]
-            return ModelReply(body: .object(Response.make(output: output).json), cookies: ["m": "\(index)"])
+            return ModelReply(body: .object(ModelResponse.make(output: output).json), cookies: ["m": "\(index)"])
         }
         let response = await AgentServer(agent: makeAgent(model: model)).handle(post("/v1/responses", #"{"input":"hi"}"#, cookies: "rs=s0"))
         #expect(response.status == 200)

@@ -71,7 +71,7 @@ import Testing
     @Test func failedRowsAreRecordedAndTheOthersWritten() async throws {
         let model = ScriptedModelClient { request, _ in
             if Self.mentions(request, "FAIL") { throw InnerServerError(server: "policy", status: 503, body: Array("overloaded".utf8)) }
-            return ModelReply(body: .object(Response.make(id: "r", output: [.assistantMessage("ok")]).json))
+            return ModelReply(body: .object(ModelResponse.make(id: "r", output: [.assistantMessage("ok")]).json))
         }
         let (server, url) = try await LoopbackServers.agentServer(name: "math", model: model)
         let w = try workspace(inputs: ["q0", "FAIL", "q2"])
@@ -162,7 +162,7 @@ import Testing
                 signal.yield()
                 try await Task.sleep(for: .seconds(30))  // until the server cancels the handler
             }
-            return ModelReply(body: .object(Response.make(id: "r", output: [.assistantMessage("ok")]).json))
+            return ModelReply(body: .object(ModelResponse.make(id: "r", output: [.assistantMessage("ok")]).json))
         }
         let (server, url) = try await LoopbackServers.agentServer(name: "math", model: model)
         let w = try workspace(inputs: ["q0", "q1", "q2"])
@@ -190,7 +190,7 @@ import Testing
                 signal.yield()
                 try await Task.sleep(for: .seconds(30))
             }
-            return ModelReply(body: .object(Response.make(id: "r", output: [.assistantMessage("ok")]).json))
+            return ModelReply(body: .object(ModelResponse.make(id: "r", output: [.assistantMessage("ok")]).json))
         }
         let (server, url) = try await LoopbackServers.agentServer(name: "math", model: model)
         let w = try workspace(inputs: ["q0", "q1", "q2"])
@@ -200,7 +200,7 @@ import Testing
         await server.shutdown()
         let agent = SimpleAgent(configuration: .init(name: "math"), model: LoopbackServers.answeringModel(),
                                 resources: InProcessResourcesClient(reward: { _ in 1 }))
-        let again = HTTPServer(configuration: .init(port: LoopbackServers.port(of: url)), handler: AgentServer(agent: agent).handler)
+        let again = AgentHTTPServer(configuration: .init(port: LoopbackServers.port(of: url)), handler: AgentServer(agent: agent).handler)
         _ = try await again.start()
         let (code, output) = await run
         #expect(code == 0)

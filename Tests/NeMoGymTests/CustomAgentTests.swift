@@ -20,13 +20,13 @@ struct EchoAgent: ResponsesAPIAgent {
     let model: any ModelClient
     let resources: any ResourcesClient
 
-    func responses(_ params: ResponseCreateParams, context: AgentCallContext) async throws -> Response {
-        try Response(validating: try await model.createResponse(ModelRequest(params: params)).body)
+    func responses(_ params: ResponseCreateParams, context: AgentCallContext) async throws -> ModelResponse {
+        try ModelResponse(validating: try await model.createResponse(ModelRequest(params: params)).body)
     }
 
     func run(_ request: RunRequest, context: AgentCallContext) async throws -> VerifyResponse {
         let response = try await responses(request.responsesCreateParams, context: context)
-        let reply = try await resources.verify(.object(VerifyRequest(run: request, response: response).json), cookies: Cookies())
+        let reply = try await resources.verify(.object(VerifyRequest(run: request, response: response).json), cookies: SessionCookies())
         return try VerifyResponse(validating: reply.body)
     }
 }

@@ -43,11 +43,11 @@ struct EpisodeTests {
         let model = ClosureModelClient { request in
             let items = request.params.input.normalizedItems
             if items.last?.type == "function_call_output" {
-                return ModelReply(body: .object(Response.make(output: [.assistantMessage("done")]).json))
+                return ModelReply(body: .object(ModelResponse.make(output: [.assistantMessage("done")]).json))
             }
             let city = items.first?.texts.joined() ?? ""
             let call = ResponseItem.functionCall(name: "lookup", arguments: #"{"city":"\#(city)"}"#, callID: "call_\(city)")
-            return ModelReply(body: .object(Response.make(output: [call]).json))
+            return ModelReply(body: .object(ModelResponse.make(output: [call]).json))
         }
         let resources = InProcessResourcesClient(
             tools: ["lookup": InProcessResourcesClient.Tool { arguments, cookies in

@@ -36,7 +36,7 @@ import Testing
 
     @Test(arguments: [(500, #""Hit an exception in SimpleAgent___a calling an inner server: b'down'""#), (422, #"{"detail":[]}"#), (404, "no such route")])
     func nonSuccessIsAnHTTPFailureWithTheBody(_ status: Int, _ body: String) async throws {
-        let (server, url) = try await LoopbackServers.start { _ in HTTPResponse(status: status, body: Array(body.utf8)) }
+        let (server, url) = try await LoopbackServers.start { _ in AgentHTTPResponse(status: status, body: Array(body.utf8)) }
         let failure = await failure(of: HTTPAgentEndpoint(agentURL: url), row)
         #expect(failure?.code == .http(status))
         #expect(failure?.code.name == "http_\(status)")
@@ -67,7 +67,7 @@ import Testing
 
     @Test(arguments: ["[1, 2]", "\"text\"", "not json", ""])
     func successWithoutAnObjectIsAnInvalidResponse(_ body: String) async throws {
-        let (server, url) = try await LoopbackServers.start { _ in HTTPResponse(status: 200, body: Array(body.utf8)) }
+        let (server, url) = try await LoopbackServers.start { _ in AgentHTTPResponse(status: 200, body: Array(body.utf8)) }
         let failure = await failure(of: HTTPAgentEndpoint(agentURL: url), row)
         #expect(failure?.code == .invalidResponse)
         #expect(failure?.detail.contains(url + "/run") == true)
@@ -216,11 +216,11 @@ import Testing
     }
 
     @Test(arguments: [
-        (HTTPResponse.json(["a": 1]), "no YAML string"),
-        (HTTPResponse.json(status: 500, .string("x")), "HTTP 500"),
-        (HTTPResponse.json(.string("a: [1, 2\n")), "not a valid config"),
+        (AgentHTTPResponse.json(["a": 1]), "no YAML string"),
+        (AgentHTTPResponse.json(status: 500, .string("x")), "HTTP 500"),
+        (AgentHTTPResponse.json(.string("a: [1, 2\n")), "not a valid config"),
     ])
-    func headServerWithABadConfigAnswerFailsClearly(_ answer: HTTPResponse, _ expected: String) async throws {
+    func headServerWithABadConfigAnswerFailsClearly(_ answer: AgentHTTPResponse, _ expected: String) async throws {
         let (head, headURL) = try await LoopbackServers.headServer(config: "", configAnswer: answer)
         let error = await #expect(throws: CollectSetupError.self) { try await HTTPAgentEndpoint(headServer: headURL).checkReachable() }
         #expect(error?.description.contains(headURL + "/global_config_dict_yaml") == true)

@@ -3,7 +3,7 @@ import NeMoGym
 
 @Suite struct HTTPHeadersTests {
     @Test func looksUpNamesCaseInsensitively() {
-        let headers: HTTPHeaders = ["Content-Type": "application/json", "X-A": "1"]
+        let headers: HeaderFields = ["Content-Type": "application/json", "X-A": "1"]
         #expect(headers["content-type"] == "application/json")
         #expect(headers["CONTENT-TYPE"] == "application/json")
         #expect(headers["Content-Typf"] == nil)
@@ -11,7 +11,7 @@ import NeMoGym
     }
 
     @Test func keepsRepeatedFieldsInOrder() {
-        var headers = HTTPHeaders()
+        var headers = HeaderFields()
         headers.add(name: "Set-Cookie", value: "a=1")
         headers.add(name: "Other", value: "x")
         headers.add(name: "set-cookie", value: "b=2")
@@ -21,7 +21,7 @@ import NeMoGym
     }
 
     @Test func replacesAndRemovesEveryFieldOfAName() {
-        var headers: HTTPHeaders = ["A": "1", "B": "2", "a": "3"]
+        var headers: HeaderFields = ["A": "1", "B": "2", "a": "3"]
         headers["a"] = "9"
         #expect(headers.map(\.name) == ["A", "B"])
         #expect(headers["A"] == "9")
@@ -30,7 +30,7 @@ import NeMoGym
     }
 
     @Test func findsTokensInListFields() {
-        let headers: HTTPHeaders = ["Connection": "Keep-Alive, Upgrade"]
+        let headers: HeaderFields = ["Connection": "Keep-Alive, Upgrade"]
         #expect(headers.containsToken("keep-alive", in: "connection"))
         #expect(headers.containsToken("upgrade", in: "Connection"))
         #expect(!headers.containsToken("close", in: "Connection"))
@@ -38,7 +38,7 @@ import NeMoGym
 
     @Test func doesNotConfuseNonLettersDifferingByCase() {
         // '@' (0x40) and '`' (0x60) differ only in the 0x20 bit but are not letters.
-        let headers: HTTPHeaders = ["a@b": "1"]
+        let headers: HeaderFields = ["a@b": "1"]
         #expect(headers["a`b"] == nil)
         #expect(headers["A@B"] == "1")
     }

@@ -12,14 +12,14 @@ import NeMoGym
         ("http://example.com", "/", nil),
     ] as [(String, String, String?)])
     func splitsTargetIntoPathAndQuery(target: String, path: String, query: String?) {
-        let request = HTTPRequest(method: .get, target: target)
+        let request = AgentHTTPRequest(method: .get, target: target)
         #expect(request.path == path)
         #expect(request.query == query)
         #expect(request.target == target)
     }
 
     @Test func mergesCookieHeaders() {
-        let request = HTTPRequest(method: .get, target: "/", headers: [("Cookie", "a=1; b=2"), ("cookie", "b=3")].reduce(into: HTTPHeaders()) {
+        let request = AgentHTTPRequest(method: .get, target: "/", headers: [("Cookie", "a=1; b=2"), ("cookie", "b=3")].reduce(into: HeaderFields()) {
             $0.add(name: $1.0, value: $1.1)
         })
         #expect(request.cookies == ["a": "1", "b": "3"])

@@ -27,12 +27,12 @@ import Testing
 
     @Test func clientRequestHeadIsWrittenFieldByField() throws {
         let url = try HTTPClientURL.parse("http://127.0.0.1:8080/v1/responses?x=1").get()
-        var request = HTTPClientRequest(method: .post, url: "http://127.0.0.1:8080/v1/responses?x=1", headers: ["X-A": "1\r\nX-B: 2", "Content-Length": "99"])
+        var request = ServerClientRequest(method: .post, url: "http://127.0.0.1:8080/v1/responses?x=1", headers: ["X-A": "1\r\nX-B: 2", "Content-Length": "99"])
         request.body = Array("{}".utf8)
-        let text = String(decoding: HTTPClient.serialize(request, url: url), as: UTF8.self)
+        let text = String(decoding: ServerClient.serialize(request, url: url), as: UTF8.self)
         #expect(text == "POST /v1/responses?x=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nX-A: 1  X-B: 2\r\nContent-Length: 2\r\n\r\n{}")
-        let get = HTTPClientRequest(method: .get, url: "http://127.0.0.1:8080/")
+        let get = ServerClientRequest(method: .get, url: "http://127.0.0.1:8080/")
         let getURL = try HTTPClientURL.parse("http://127.0.0.1:8080/").get()
-        #expect(String(decoding: HTTPClient.serialize(get, url: getURL), as: UTF8.self) == "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n")
+        #expect(String(decoding: ServerClient.serialize(get, url: getURL), as: UTF8.self) == "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n")
     }
 }

@@ -24,10 +24,10 @@ import Testing
     final class ReplayResources: ResourcesClient {
         let answers: Mutex<[ToolResult]>
         init(_ answers: [ToolResult]) { self.answers = Mutex(answers) }
-        func callTool(_ name: String, arguments: JSONValue?, cookies: Cookies) async throws -> ToolResult {
+        func callTool(_ name: String, arguments: JSONValue?, cookies: SessionCookies) async throws -> ToolResult {
             answers.withLock { $0.isEmpty ? ToolResult(status: 500, body: "exhausted") : $0.removeFirst() }
         }
-        func verify(_ body: JSONValue, cookies: Cookies) async throws -> ResourcesReply {
+        func verify(_ body: JSONValue, cookies: SessionCookies) async throws -> ResourcesReply {
             var result = body
             result["reward"] = 1.0
             return ResourcesReply(body: result)
@@ -219,7 +219,7 @@ import Testing
         let text = config(modelPort: fakes.model.port, resourcesPort: fakes.resources.port, extra: extra)
         let deployment = try AgentDeployment(config: try GlobalConfig.parse(text, source: "test"), instanceName: "obs_agent")
         let (server, url) = try await LoopbackServers.start(AgentServer(agent: try deployment.makeAgent()).handler)
-        let answer = try await HTTPClient.shared.send(HTTPClientRequest(
+        let answer = try await ServerClient.shared.send(ServerClientRequest(
             method: .post, url: url + path, headers: ["Content-Type": "application/json"], body: body.jsonBytes()))
         let paths = fakes.model.requests.map(\.path)
         await server.shutdown()

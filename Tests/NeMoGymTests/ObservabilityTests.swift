@@ -160,12 +160,12 @@ struct FixtureError: Error {}
         var recorder = TrajectoryRecorder(rolloutID: "0-0", modelRef: ModelServerRef(name: "policy_model"))
         let input = [ResponseItem.userMessage("hi")]
         let call = ResponseItem.functionCall(name: "f", arguments: "{}", callID: "c1")
-        recorder.recordModelTurn(question: input, response: Response.make(id: "r1", output: [call]), startedAt: 10, completedAt: 11)
-        let outcome = ToolCallOutcome(output: "out", cookies: Cookies(), calledServer: true, status: 200)
+        recorder.recordModelTurn(question: input, response: ModelResponse.make(id: "r1", output: [call]), startedAt: 10, completedAt: 11)
+        let outcome = ToolCallOutcome(output: "out", cookies: SessionCookies(), calledServer: true, status: 200)
         recorder.recordToolCall(call, outcome: outcome, timing: .init(startedAt: 12, completedAt: 13, durationMilliseconds: 1))
         recorder.finishTools(ofTurn: [call])
         let output = ResponseItem.functionCallOutput(callID: "c1", output: "out")
-        recorder.recordModelTurn(question: input + [call, output], response: Response.make(id: "", output: [.assistantMessage("ok")]),
+        recorder.recordModelTurn(question: input + [call, output], response: ModelResponse.make(id: "", output: [.assistantMessage("ok")]),
                                  startedAt: 14, completedAt: 15)
         let record = recorder.record(conversation: input + [call, output, .assistantMessage("ok")])
         #expect(record.keys == ["schema_version", "task_id", "rollout_id", "invocations", "turns", "model_calls", "tool_calls", "gaps"])
@@ -185,7 +185,7 @@ struct FixtureError: Error {}
 
     @Test func withoutAModelRefCallsAreGapsNotRefs() {
         var recorder = TrajectoryRecorder(rolloutID: "1-1")
-        recorder.recordModelTurn(question: [], response: Response.make(id: "r1", output: [.assistantMessage("a")]), startedAt: 1)
+        recorder.recordModelTurn(question: [], response: ModelResponse.make(id: "r1", output: [.assistantMessage("a")]), startedAt: 1)
         let record = recorder.record(conversation: [])
         #expect(record["invocations"]?.array?.first?["model_calls"] == [])
         #expect(record["gaps"] == [["code": "model_call_reference_unavailable", "invocation_id": "root", "detail": "turn:1"]])
@@ -196,16 +196,16 @@ struct FixtureError: Error {}
         let call = ResponseItem.functionCall(name: "f", arguments: "{", callID: "c1")
         let timing = TrajectoryRecorder.ToolTiming(startedAt: 2, completedAt: 1, durationMilliseconds: 0)
         #expect(timing.completedAt == 2)
-        recorder.recordToolCall(call, outcome: ToolCallOutcome(output: "e", cookies: Cookies(), calledServer: false), timing: timing)
-        recorder.recordToolCall(call, outcome: ToolCallOutcome(output: "e", cookies: Cookies(), calledServer: true, status: 422), timing: timing)
-        recorder.recordToolCall(call, outcome: ToolCallOutcome(output: "e", cookies: Cookies(), calledServer: true, status: 307), timing: timing)
+        recorder.recordToolCall(call, outcome: ToolCallOutcome(output: "e", cookies: SessionCookies(), calledServer: false), timing: timing)
+        recorder.recordToolCall(call, outcome: ToolCallOutcome(output: "e", cookies: SessionCookies(), calledServer: true, status: 422), timing: timing)
+        recorder.recordToolCall(call, outcome: ToolCallOutcome(output: "e", cookies: SessionCookies(), calledServer: true, status: 307), timing: timing)
         #expect(recorder.toolCalls.map { $0["status"]?.string } == ["failed", "failed", "completed"])
         #expect(recorder.toolCalls.map { $0["error_type"] } == ["JSONDecodeError", "http_422", .null])
     }
 
     @Test func runCompletionSetsIdentityAndResolution() {
         var recorder = TrajectoryRecorder(rolloutID: "x", modelRef: ModelServerRef(name: "policy_model"))
-        recorder.recordModelTurn(question: [], response: Response.make(id: "r", output: [.assistantMessage("a")]), startedAt: 1)
+        recorder.recordModelTurn(question: [], response: ModelResponse.make(id: "r", output: [.assistantMessage("a")]), startedAt: 1)
         let record = recorder.record(conversation: [])
         let body: JSONObject = ["problem_id": nil, "instance_id": 42, "_ng_task_index": 1]
         let resolved = TrajectoryRecorder.completed(record, forRunBody: body, rolloutID: "1-0", verifyResult: ["resolved": true])

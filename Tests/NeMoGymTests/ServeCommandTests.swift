@@ -40,8 +40,8 @@ struct ServeCommandTests {
         let port = try await serving.start()
         #expect(port == expectedPort)
         #expect(serving.url(port: port) == "http://127.0.0.1:\(expectedPort)")
-        let client = HTTPClient(configuration: .init(maxRetryDuration: .seconds(5)))
-        let live = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+        let client = ServerClient(configuration: .init(maxRetryDuration: .seconds(5)))
+        let live = try await client.send(ServerClientRequest(url: "http://127.0.0.1:\(port)/"))
         #expect(live.bodyText == #"{"status":"ok"}"#)
         let run = try await client.send(.json(url: "http://127.0.0.1:\(port)/run", ["responses_create_params": ["input": "Oslo"], "task": 1]))
         #expect(run.status == 200)
@@ -71,7 +71,7 @@ struct ServeCommandTests {
     @Test(arguments: ["yaml", "json"])
     func bootstrapsFromTheEnvironmentAsANeMoGymChildServer(format: String) async throws {
         let fakes = try await FakeNeMoGymServers.start()
-        let agentPort = try await HTTPClientTests.freedPort()
+        let agentPort = try await ServerClientTests.freedPort()
         let config = Self.config(modelPort: fakes.model.port, resourcesPort: fakes.resources.port, agentPort: agentPort)
         let text = format == "json" ? config.jsonString() : GlobalConfig(config.object ?? [:]).yamlText()
         let environment = [GlobalConfig.configDictVariable: text, GlobalConfig.configPathVariable: "my_agent"]
@@ -88,7 +88,7 @@ struct ServeCommandTests {
     @Test(arguments: [false, true])
     func bootstrapsFromConfigFilesWithOrWithoutAgent(namingTheAgent: Bool) async throws {
         let fakes = try await FakeNeMoGymServers.start()
-        let agentPort = try await HTTPClientTests.freedPort()
+        let agentPort = try await ServerClientTests.freedPort()
         var values = Self.config(modelPort: fakes.model.port, resourcesPort: fakes.resources.port, agentPort: nil).object ?? [:]
         values.removeValue(forKey: "my_agent")
         // Two files, merged; the agent's port comes from an interpolation of the given environment.
@@ -161,7 +161,7 @@ struct ServeCommandTests {
     }
 
     @Test func aPortInUseIsOneErrorNamingThePortAndTheBlock() async throws {
-        let taken = HTTPServer(configuration: .init(raisesOpenFileLimit: false)) { _ in .text("busy") }
+        let taken = AgentHTTPServer(configuration: .init(raisesOpenFileLimit: false)) { _ in .text("busy") }
         let port = try await taken.start()
         let file = try Self.temporaryFile(Self.config(modelPort: 1, resourcesPort: 2, agentPort: port).jsonString())
         await Self.expectError(["serve", file], contains: [
@@ -169,7 +169,7 @@ struct ServeCommandTests {
             "'port:' in the block 'my_agent.responses_api_agents.simple_agent'",
         ])
         let serving = try ServeCommand.makeServer([file], console: Console.capturing().console, environment: [:])
-        let error = await #expect(throws: HTTPServerError.self) { try await serving.start() }
+        let error = await #expect(throws: AgentHTTPServerError.self) { try await serving.start() }
         #expect(error?.code == .addressInUse)
         await taken.shutdown()
     }
@@ -195,7 +195,7 @@ struct ServeCommandTests {
             if received.add(1, ordering: .relaxed).newValue == 1 { try? await Task.sleep(for: .milliseconds(300)) }
             return await FakeNeMoGymServers.weatherModel(request)
         })
-        let agentPort = try await HTTPClientTests.freedPort()
+        let agentPort = try await ServerClientTests.freedPort()
         let config = Self.config(modelPort: fakes.model.port, resourcesPort: fakes.resources.port, agentPort: agentPort)
         var environment = ProcessInfo.processInfo.environment
         environment[GlobalConfig.configDictVariable] = config.jsonString()
@@ -233,8 +233,8 @@ struct ServeCommandTests {
         }
         try #require(out.withLock { $0 } == listening, "stdout: \(out.withLock { $0 }) stderr: \(err.withLock { $0 })")
 
-        let client = HTTPClient(configuration: .init(maxRetryDuration: .seconds(5)))
-        let live = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(agentPort)/"))
+        let client = ServerClient(configuration: .init(maxRetryDuration: .seconds(5)))
+        let live = try await client.send(ServerClientRequest(url: "http://127.0.0.1:\(agentPort)/"))
         #expect(live.bodyText == #"{"status":"ok"}"#)
 
         // SIGTERM while a rollout is waiting on the model: it completes, then the process exits 0.

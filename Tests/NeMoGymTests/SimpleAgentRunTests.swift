@@ -27,7 +27,7 @@ import Testing
             let output: [ResponseItem] = index == 0
                 ? [.functionCall(name: "get_weather", arguments: #"{"city":"Paris"}"#, callID: "c1")]
                 : [.assistantMessage("It is cold.")]
-            return ModelReply(body: .object(Response.make(id: "resp_\(index)", output: output).json), cookies: ["m": "\(index)"])
+            return ModelReply(body: .object(ModelResponse.make(id: "resp_\(index)", output: output).json), cookies: ["m": "\(index)"])
         }
     }
 

@@ -11,7 +11,7 @@ import Testing
         let resources = loopCase.resources()
         let agent = SimpleAgent(configuration: loopCase.configuration, model: model, resources: resources)
         let expect = loopCase.expect
-        let response: Response
+        let response: ModelResponse
         do {
             response = try await agent.responses(loopCase.params, context: AgentCallContext())
         } catch let error as InnerServerError {
@@ -61,14 +61,14 @@ import Testing
         }
     }
 
-    // MARK: - Cookies
+    // MARK: - SessionCookies
 
     @Test func firstModelCallSendsNoCookiesAndLaterCallsSendThePreviousAnswersCookies() async throws {
         let model = ScriptedModelClient { request, index in
             let output: [ResponseItem] = index < 2
                 ? [.functionCall(name: "t", arguments: "{}", callID: "c\(index)")]
                 : [.assistantMessage("done")]
-            return ModelReply(body: .object(Response.make(output: output).json), cookies: ["model_turn": "\(index)"])
+            return ModelReply(body: .object(ModelResponse.make(output: output).json), cookies: ["model_turn": "\(index)"])
         }
         let resources = InProcessResourcesClient(tools: ["t": .init { _, cookies in
             ToolResult(body: "{}", cookies: ["rs": (cookies["rs"] ?? "") + "+"])
@@ -76,7 +76,7 @@ import Testing
         let agent = SimpleAgent(model: model, resources: resources)
         let context = AgentCallContext(cookies: ["rs": "seed"])
         _ = try await agent.responses(ResponseCreateParams(input: .text("go")), context: context)
-        #expect(model.requests.map(\.cookies) == [Cookies(), ["model_turn": "0"], ["model_turn": "1"]])
+        #expect(model.requests.map(\.cookies) == [SessionCookies(), ["model_turn": "0"], ["model_turn": "1"]])
         #expect(resources.toolCalls.map(\.cookies) == [["rs": "seed"], ["rs": "seed+"]])
         #expect(context.responseCookies == ["rs": "seed++", "model_turn": "2"])
     }
@@ -90,8 +90,8 @@ import Testing
         let resources = InProcessResourcesClient(tools: ["plain": .init { _, _ in ToolResult(body: "{}") }], reward: { _ in 1 })
         let context = AgentCallContext(cookies: ["rs": "s0"])
         _ = try await SimpleAgent(model: model, resources: resources).responses(ResponseCreateParams(input: .text("x")), context: context)
-        #expect(resources.toolCalls.map(\.cookies) == [["rs": "s0"], Cookies()])
-        #expect(context.responseCookies == Cookies())
+        #expect(resources.toolCalls.map(\.cookies) == [["rs": "s0"], SessionCookies()])
+        #expect(context.responseCookies == SessionCookies())
     }
 
     @Test func withoutToolCallsTheInboundCookiesAreEchoed() async throws {

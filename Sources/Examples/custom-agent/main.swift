@@ -27,17 +27,17 @@ struct SingleTurnAgent: ResponsesAPIAgent {
     let resources: any ResourcesClient
     var instanceName: String { "single_turn_agent" }
 
-    func responses(_ params: ResponseCreateParams, context: AgentCallContext) async throws -> Response {
+    func responses(_ params: ResponseCreateParams, context: AgentCallContext) async throws -> ModelResponse {
         var params = params
         params.input = .items(params.input.normalizedItems)
         let reply = try await model.createResponse(ModelRequest(params: params))
-        return try Response(validating: reply.body)
+        return try ModelResponse(validating: reply.body)
     }
 
     func run(_ request: RunRequest, context: AgentCallContext) async throws -> VerifyResponse {
         let response = try await responses(request.responsesCreateParams, context: context)
         let verify = VerifyRequest(run: request, response: response)
-        return try VerifyResponse(validating: try await resources.verify(.object(verify.json), cookies: Cookies()).body)
+        return try VerifyResponse(validating: try await resources.verify(.object(verify.json), cookies: SessionCookies()).body)
     }
 }
 

@@ -7,23 +7,23 @@ import Synchronization
 /// as `Set-Cookie`; `SimpleAgent` sets the latest resources and model cookies there.
 public final class AgentCallContext: Sendable {
     /// The cookies the caller sent (for `/v1/responses` inside a rollout: the resources session).
-    public let cookies: Cookies
+    public let cookies: SessionCookies
     /// The rollout id from a `/ng-rollout/{id}/...` path, if any.
     public let rolloutID: String?
     /// The prefix of model-server paths for this call: empty, `/ng-rollout/{id}` or
     /// `/ng-rollout/{id}/training-token-capture`, mirroring the inbound path.
     public let modelPathPrefix: String
-    private let outgoing = Mutex(Cookies())
+    private let outgoing = Mutex(SessionCookies())
 
     /// Creates a context.
-    public init(cookies: Cookies = Cookies(), rolloutID: String? = nil, modelPathPrefix: String = "") {
+    public init(cookies: SessionCookies = SessionCookies(), rolloutID: String? = nil, modelPathPrefix: String = "") {
         self.cookies = cookies
         self.rolloutID = rolloutID
         self.modelPathPrefix = modelPathPrefix
     }
 
     /// The cookies to send back to the caller.
-    public var responseCookies: Cookies { outgoing.withLock { $0 } }
+    public var responseCookies: SessionCookies { outgoing.withLock { $0 } }
 
     /// Sets one cookie to send back (replacing one of the same name).
     public func setResponseCookie(_ name: String, _ value: String) {
@@ -31,7 +31,7 @@ public final class AgentCallContext: Sendable {
     }
 
     /// Sets cookies to send back (each replacing one of the same name).
-    public func setResponseCookies(_ cookies: Cookies) {
+    public func setResponseCookies(_ cookies: SessionCookies) {
         outgoing.withLock { current in
             for (name, value) in cookies { current[name] = value }
         }

@@ -12,7 +12,7 @@
 /// }
 /// let mismatches = try await ConcurrentRolloutCheck.run(requests) {
 ///     SimpleAgent(model: ClosureModelClient { _ in
-///         ModelReply(body: .object(Response.make(output: [.assistantMessage("done")]).json))
+///         ModelReply(body: .object(ModelResponse.make(output: [.assistantMessage("done")]).json))
 ///     }, resources: InProcessResourcesClient(tools: [:], reward: { _ in 1 }))
 /// }
 /// assert(mismatches.isEmpty, mismatches.map(\.description).joined(separator: "\n"))

@@ -31,7 +31,7 @@ public struct Episode: Sendable {
     /// The number of model calls so far (1 during the first turn).
     public internal(set) var step: Int = 0
     /// The latest model response; `nil` only before the first model call returns.
-    public internal(set) var lastResponse: Response?
+    public internal(set) var lastResponse: ModelResponse?
     /// The function calls of the latest turn and their outcomes, in order (empty before tools ran).
     public internal(set) var lastToolCalls: [ToolCall] = []
     /// Every item the episode added so far: model output and `function_call_output` items, in order.
@@ -39,9 +39,9 @@ public struct Episode: Sendable {
     /// The usage summed over the model calls so far (NeMo Gym's arithmetic; `nil` until a call reports one).
     public internal(set) var usage: ResponseUsage?
     /// The cookies the latest model answer set (sent with the next model call).
-    public internal(set) var modelCookies = Cookies()
+    public internal(set) var modelCookies = SessionCookies()
     /// The resources session's cookies as the latest tool answer left them (sent with the next tool call).
-    public internal(set) var resourcesCookies: Cookies
+    public internal(set) var resourcesCookies: SessionCookies
     /// The rollout's trajectory recorder when observability is on (see ``SimpleAgent/makeTrajectoryRecorder(context:)``);
     /// the loop feeds it, a hook may add to it (for example a gap).
     public var trajectory: TrajectoryRecorder?
@@ -49,7 +49,7 @@ public struct Episode: Sendable {
 
     /// Creates an episode that has not called the model yet (the loop makes one per rollout; tests of a
     /// single step can make their own).
-    public init(params: ResponseCreateParams, rolloutID: String? = nil, resourcesCookies: Cookies = Cookies()) {
+    public init(params: ResponseCreateParams, rolloutID: String? = nil, resourcesCookies: SessionCookies = SessionCookies()) {
         self.params = params
         self.rolloutID = rolloutID
         self.resourcesCookies = resourcesCookies

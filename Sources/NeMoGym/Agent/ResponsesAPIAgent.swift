@@ -11,14 +11,14 @@
 ///     let model: any ModelClient
 ///     let resources: any ResourcesClient
 ///
-///     func responses(_ params: ResponseCreateParams, context: AgentCallContext) async throws -> Response {
+///     func responses(_ params: ResponseCreateParams, context: AgentCallContext) async throws -> ModelResponse {
 ///         let reply = try await model.createResponse(ModelRequest(params: params))
-///         return try Response(validating: reply.body)
+///         return try ModelResponse(validating: reply.body)
 ///     }
 ///
 ///     func run(_ request: RunRequest, context: AgentCallContext) async throws -> VerifyResponse {
 ///         let response = try await responses(request.responsesCreateParams, context: context)
-///         let verified = try await resources.verify(.object(VerifyRequest(run: request, response: response).json), cookies: Cookies())
+///         let verified = try await resources.verify(.object(VerifyRequest(run: request, response: response).json), cookies: SessionCookies())
 ///         return try VerifyResponse(validating: verified.body)
 ///     }
 /// }
@@ -30,7 +30,7 @@ public protocol ResponsesAPIAgent: Sendable {
 
     /// Runs the agent's loop for one Responses API request and returns the final response, whose
     /// `output` holds every item the episode produced.
-    func responses(_ params: ResponseCreateParams, context: AgentCallContext) async throws -> Response
+    func responses(_ params: ResponseCreateParams, context: AgentCallContext) async throws -> ModelResponse
 
     /// Runs one rollout: seeds a session, runs ``responses(_:context:)``, verifies, returns the result.
     func run(_ request: RunRequest, context: AgentCallContext) async throws -> VerifyResponse

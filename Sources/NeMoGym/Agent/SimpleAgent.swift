@@ -87,13 +87,13 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     /// Runs the tool loop for one request (NeMo Gym's `SimpleAgent.responses`).
     ///
     /// Sets the latest resources and model cookies on `context` for the caller.
-    open func responses(_ params: ResponseCreateParams, context: AgentCallContext) async throws -> Response {
+    open func responses(_ params: ResponseCreateParams, context: AgentCallContext) async throws -> ModelResponse {
         var episode = Episode(params: params, rolloutID: context.rolloutID, resourcesCookies: context.cookies)
         let input = normalizedInput(params)
         var conversation = Conversation(params: params, input: input)
         episode.trajectory = makeTrajectoryRecorder(context: context)
         let path = context.modelPathPrefix + "/v1/responses"
-        var last: Response
+        var last: ModelResponse
         while true {
             try Task.checkCancellation()
             episode.step += 1
@@ -167,13 +167,13 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     /// - Throws: ``InnerServerError`` for a non-2xx answer, ``InvalidModelResponseError`` for an invalid one.
     open func callModel(_ request: ModelRequest, episode: inout Episode) async throws -> ModelTurn {
         let reply = try await model.createResponse(request)
-        let response = try Response(validating: reply.body)
+        let response = try ModelResponse(validating: reply.body)
         return ModelTurn(response: response, cookies: reply.cookies)
     }
 
     /// Whether the loop ends right after this model turn, before its function calls run. Default: when
     /// `incomplete_details` is set, or when the turn has an assistant message and no function call.
-    open func shouldStopBeforeTools(_ response: Response, episode: inout Episode) -> Bool {
+    open func shouldStopBeforeTools(_ response: ModelResponse, episode: inout Episode) -> Bool {
         if response.incompleteDetails != nil { return true }
         let output = response.output
         let hasFunctionCall = output.contains { $0.type == "function_call" }
@@ -208,7 +208,7 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
 
     /// The response returned to the caller. Default: the last model response with `output` replaced by
     /// every new item of the episode and `usage` by the accumulated usage.
-    open func makeFinalResponse(_ episode: Episode) -> Response {
+    open func makeFinalResponse(_ episode: Episode) -> ModelResponse {
         guard var final = episode.lastResponse else { preconditionFailure("makeFinalResponse before the first model call") }
         final.output = episode.output
         final.usage = episode.usage
@@ -252,17 +252,17 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
     }
 
     /// Seeds the resources session with the whole run body and returns the cookies it set.
-    open func seedSession(for request: RunRequest, cookies: Cookies) async throws -> Cookies {
+    open func seedSession(for request: RunRequest, cookies: SessionCookies) async throws -> SessionCookies {
         try await resources.seedSession(.object(request.json), cookies: cookies).cookies
     }
 
     /// The body sent to `/verify`. Default: the run body with the final `response` added.
-    open func makeVerifyRequest(for request: RunRequest, response: Response) -> VerifyRequest {
+    open func makeVerifyRequest(for request: RunRequest, response: ModelResponse) -> VerifyRequest {
         VerifyRequest(run: request, response: response)
     }
 
     /// Calls `/verify` and validates the answer.
-    open func verify(_ request: VerifyRequest, cookies: Cookies) async throws -> VerifyResponse {
+    open func verify(_ request: VerifyRequest, cookies: SessionCookies) async throws -> VerifyResponse {
         let reply = try await resources.verify(.object(request.json), cookies: cookies)
         return try VerifyResponse(validating: reply.body)
     }
@@ -278,12 +278,12 @@ open class SimpleAgent: ResponsesAPIAgent, @unchecked Sendable {
 /// One validated model turn and the cookies the model server set.
 public struct ModelTurn: Sendable {
     /// The model's response.
-    public var response: Response
+    public var response: ModelResponse
     /// The cookies its answer set (sent with the next model call).
-    public var cookies: Cookies
+    public var cookies: SessionCookies
 
     /// Creates a turn.
-    public init(response: Response, cookies: Cookies = Cookies()) {
+    public init(response: ModelResponse, cookies: SessionCookies = SessionCookies()) {
         self.response = response
         self.cookies = cookies
     }
@@ -294,7 +294,7 @@ public struct ToolCallOutcome: Sendable {
     /// The text that becomes the `function_call_output`.
     public var output: String
     /// The resources cookies after the call (replaced by the tool's answer when the server was called).
-    public var cookies: Cookies
+    public var cookies: SessionCookies
     /// Whether the resources server was called (false for unparseable arguments).
     public var calledServer: Bool
     /// The tool's HTTP status, when it was called.
@@ -305,7 +305,7 @@ public struct ToolCallOutcome: Sendable {
     public var isError: Bool { !calledServer || (status ?? 200) >= 400 }
 
     /// Creates an outcome.
-    public init(output: String, cookies: Cookies, calledServer: Bool, status: Int? = nil) {
+    public init(output: String, cookies: SessionCookies, calledServer: Bool, status: Int? = nil) {
         self.output = output
         self.cookies = cookies
         self.calledServer = calledServer

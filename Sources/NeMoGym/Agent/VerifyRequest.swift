@@ -9,12 +9,12 @@ public struct VerifyRequest: Sendable, Hashable {
     }
 
     /// The run body with `response` set (replaced in place if the run body had one).
-    public init(run: RunRequest, response: Response) {
+    public init(run: RunRequest, response: ModelResponse) {
         var json = run.json
         json["response"] = .object(response.json)
         self.json = json
     }
 
     /// The final response being verified.
-    public var response: Response { Response(unchecked: json["response"]?.object ?? [:]) }
+    public var response: ModelResponse { ModelResponse(unchecked: json["response"]?.object ?? [:]) }
 }

@@ -36,7 +36,7 @@ public struct VerifyResponse: Sendable, Hashable {
     public var reward: Double { json["reward"]?.double ?? 0 }
 
     /// The final response.
-    public var response: Response { Response(unchecked: json["response"]?.object ?? [:]) }
+    public var response: ModelResponse { ModelResponse(unchecked: json["response"]?.object ?? [:]) }
 
     /// Every key but `responses_create_params`, `response` and `reward`, in order.
     public var extraKeys: JSONObject {

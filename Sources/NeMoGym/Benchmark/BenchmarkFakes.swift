@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The loopback model and resources servers `gym bench` runs in a child process, served by
-/// ``HTTPServer``. They count the bytes they receive and send, so the benchmark can report what the
+/// ``AgentHTTPServer``. They count the bytes they receive and send, so the benchmark can report what the
 /// agent encoded and decoded.
 public final class BenchmarkFakes: Sendable {
     /// The workload the fake model plays.
@@ -17,13 +17,13 @@ public final class BenchmarkFakes: Sendable {
     /// Bytes received and sent so far (request and response bodies).
     public var byteCounts: (received: Int, sent: Int) { counters.withLock { $0 } }
 
-    private func count(_ request: HTTPRequest, _ response: HTTPResponse) -> HTTPResponse {
+    private func count(_ request: AgentHTTPRequest, _ response: AgentHTTPResponse) -> AgentHTTPResponse {
         counters.withLock { $0.received += request.body.count; $0.sent += response.body.count }
         return response
     }
 
     /// The model server's handler: `POST /v1/responses` answers from the workload's script.
-    public var modelHandler: HTTPHandler {
+    public var modelHandler: AgentHTTPHandler {
         { [self] request in
             guard request.method == .post, request.path.hasSuffix("/v1/responses") else {
                 if request.path == "/stats" { return .json(self.statsJSON) }
@@ -38,9 +38,9 @@ public final class BenchmarkFakes: Sendable {
     }
 
     /// The resources server's handler: seed, `get_weather`, `echo_blob` (4 KB), verify (reward 1.0).
-    public var resourcesHandler: HTTPHandler {
+    public var resourcesHandler: AgentHTTPHandler {
         { [self] request in
-            let session = ["Set-Cookie": "rs_session=bench; Path=/"] as HTTPHeaders
+            let session = ["Set-Cookie": "rs_session=bench; Path=/"] as HeaderFields
             switch request.path {
             case "/seed_session": return self.count(request, .json([:], headers: session))
             case "/get_weather": return self.count(request, .json(["city": "Paris", "weather_description": "The weather in Paris is cold."], headers: session))

@@ -76,14 +76,14 @@ public struct BenchmarkRunner: Sendable {
         _ = try await agent.firstLine(containing: "listening on")
         progress("fakes on ports \(ports[0]) and \(ports[1]); agent pid \(agent.pid) on port \(agentPort)")
 
-        let client = HTTPClient()
+        let client = ServerClient()
         let base = "http://127.0.0.1:\(agentPort)"
         let statsURL = "http://127.0.0.1:\(ports[1])/stats"
         _ = try await drive(client: client, url: base + "/run", count: options.warmup, offset: 0)
 
         // Both fakes share one counter (they run in one process), so one of them reports the totals.
         func fakeBytes() async throws -> (received: Int, sent: Int) {
-            let stats = try JSONValue(parsing: try await client.send(HTTPClientRequest(url: statsURL)).body)
+            let stats = try JSONValue(parsing: try await client.send(ServerClientRequest(url: statsURL)).body)
             return (stats["received"]?.int ?? 0, stats["sent"]?.int ?? 0)
         }
         let bytesBefore = try await fakeBytes()
@@ -119,7 +119,7 @@ public struct BenchmarkRunner: Sendable {
         var responseBytes = 0
     }
 
-    private func drive(client: HTTPClient, url: String, count: Int, offset: Int) async throws -> DriveOutcome {
+    private func drive(client: ServerClient, url: String, count: Int, offset: Int) async throws -> DriveOutcome {
         let next = TicketCounter()
         let workload = options.workload
         return await withTaskGroup(of: DriveOutcome.self) { group in
@@ -132,7 +132,7 @@ public struct BenchmarkRunner: Sendable {
                         let body = workload.runBody(index: offset + i).jsonBytes()
                         let start = ContinuousClock.now
                         do {
-                            let answer = try await client.send(HTTPClientRequest(method: .post, url: url, headers: ["Content-Type": "application/json"], body: body))
+                            let answer = try await client.send(ServerClientRequest(method: .post, url: url, headers: ["Content-Type": "application/json"], body: body))
                             let d = ContinuousClock.now - start
                             outcome.latencies.append(Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
                             outcome.requestBytes += body.count

@@ -53,8 +53,8 @@ public enum BenchCommand: GymCommand {
     /// The child-process mode: serves the fakes and prints their ports until terminated.
     static func serveFakes(_ workload: BenchmarkWorkload, console: Console) async throws -> Int32 {
         let fakes = BenchmarkFakes(workload: workload)
-        let model = HTTPServer(configuration: .init(), handler: fakes.modelHandler)
-        let resources = HTTPServer(configuration: .init(), handler: fakes.resourcesHandler)
+        let model = AgentHTTPServer(configuration: .init(), handler: fakes.modelHandler)
+        let resources = AgentHTTPServer(configuration: .init(), handler: fakes.resourcesHandler)
         let modelPort = try await model.start()
         let resourcesPort = try await resources.start()
         await model.runUntilTerminated {

@@ -2,7 +2,7 @@
 ///
 /// ```swift
 /// let model = ClosureModelClient { request in
-///     ModelReply(body: .object(Response.make(output: [.assistantMessage("hi")]).json))
+///     ModelReply(body: .object(ModelResponse.make(output: [.assistantMessage("hi")]).json))
 /// }
 /// ```
 public struct ClosureModelClient: ModelClient {

@@ -7,29 +7,29 @@ public struct HTTPResourcesClient: ResourcesClient {
     /// The server's base URL, e.g. `http://127.0.0.1:8002`.
     public let baseURL: String
     /// The transport.
-    public let client: HTTPClient
+    public let client: ServerClient
 
     /// Creates a client for the resources server at `baseURL`.
-    public init(baseURL: String, client: HTTPClient = .shared) {
+    public init(baseURL: String, client: ServerClient = .shared) {
         self.baseURL = baseURL.withoutTrailingSlashes
         self.client = client
     }
 
-    public func seedSession(_ body: JSONValue, cookies: Cookies) async throws -> ResourcesReply {
+    public func seedSession(_ body: JSONValue, cookies: SessionCookies) async throws -> ResourcesReply {
         try await postJSON("/seed_session", body, cookies: cookies)
     }
 
-    public func callTool(_ name: String, arguments: JSONValue?, cookies: Cookies) async throws -> ToolResult {
+    public func callTool(_ name: String, arguments: JSONValue?, cookies: SessionCookies) async throws -> ToolResult {
         let answer = try await post(HTTPResourcesClient.toolPath(name), arguments, cookies: cookies)
         return ToolResult(status: answer.status, body: answer.bodyText, cookies: answer.setCookies)
     }
 
-    public func verify(_ body: JSONValue, cookies: Cookies) async throws -> ResourcesReply {
+    public func verify(_ body: JSONValue, cookies: SessionCookies) async throws -> ResourcesReply {
         try await postJSON("/verify", body, cookies: cookies)
     }
 
     public func aggregateMetrics(_ body: JSONValue) async throws -> JSONValue {
-        try await postJSON("/aggregate_metrics", body, cookies: Cookies()).body
+        try await postJSON("/aggregate_metrics", body, cookies: SessionCookies()).body
     }
 
     /// `/<name>`, with the bytes a request target cannot carry percent-encoded as aiohttp's URL quoting does
@@ -62,8 +62,8 @@ public struct HTTPResourcesClient: ResourcesClient {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private func post(_ path: String, _ body: JSONValue?, cookies: Cookies) async throws -> HTTPClientResponse {
-        var headers: HTTPHeaders = [:]
+    private func post(_ path: String, _ body: JSONValue?, cookies: SessionCookies) async throws -> ServerClientResponse {
+        var headers: HeaderFields = [:]
         if let cookie = cookies.cookieHeader { headers.add(name: "Cookie", value: cookie) }
         var bytes: [UInt8]? = nil
         if let body {
@@ -71,10 +71,10 @@ public struct HTTPResourcesClient: ResourcesClient {
             // Like orjson, non-finite numbers go out as null so the body stays valid JSON.
             bytes = body.replacingNonFiniteNumbers().jsonBytes()
         }
-        return try await client.send(HTTPClientRequest(method: .post, url: baseURL + path, headers: headers, body: bytes))
+        return try await client.send(ServerClientRequest(method: .post, url: baseURL + path, headers: headers, body: bytes))
     }
 
-    private func postJSON(_ path: String, _ body: JSONValue, cookies: Cookies) async throws -> ResourcesReply {
+    private func postJSON(_ path: String, _ body: JSONValue, cookies: SessionCookies) async throws -> ResourcesReply {
         let answer = try await post(path, body, cookies: cookies)
         guard answer.isSuccess else { throw InnerServerError(server: baseURL + path, status: answer.status, body: answer.body) }
         do {

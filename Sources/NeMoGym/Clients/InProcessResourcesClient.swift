@@ -13,10 +13,10 @@ import Synchronization
 public final class InProcessResourcesClient: ResourcesClient {
     /// A tool implementation: arguments (never `nil` here) and cookies in, result out.
     public struct Tool: Sendable {
-        let handler: @Sendable (JSONValue, Cookies) async throws -> ToolResult
+        let handler: @Sendable (JSONValue, SessionCookies) async throws -> ToolResult
 
         /// A tool with full control over status, body and cookies.
-        public init(_ handler: @escaping @Sendable (JSONValue, Cookies) async throws -> ToolResult) {
+        public init(_ handler: @escaping @Sendable (JSONValue, SessionCookies) async throws -> ToolResult) {
             self.handler = handler
         }
 
@@ -34,12 +34,12 @@ public final class InProcessResourcesClient: ResourcesClient {
         /// The JSON body (`nil` for a tool call without a body).
         public var body: JSONValue?
         /// The cookies sent.
-        public var cookies: Cookies
+        public var cookies: SessionCookies
     }
 
     private let tools: [String: Tool]
-    private let seedHandler: @Sendable (JSONValue, Cookies) async throws -> ResourcesReply
-    private let verifyHandler: @Sendable (JSONValue, Cookies) async throws -> ResourcesReply
+    private let seedHandler: @Sendable (JSONValue, SessionCookies) async throws -> ResourcesReply
+    private let verifyHandler: @Sendable (JSONValue, SessionCookies) async throws -> ResourcesReply
     private let recorded = Mutex<[Call]>([])
 
     /// Creates a resources server from closures.
@@ -48,8 +48,8 @@ public final class InProcessResourcesClient: ResourcesClient {
     ///   - seedSession: answers `/seed_session`; default `{}` and no cookies.
     ///   - verify: answers `/verify` with the full verify body (it must add `reward`).
     public init(tools: [String: Tool] = [:],
-                seedSession: @escaping @Sendable (JSONValue, Cookies) async throws -> ResourcesReply = { _, _ in ResourcesReply(body: [:]) },
-                verify: @escaping @Sendable (JSONValue, Cookies) async throws -> ResourcesReply) {
+                seedSession: @escaping @Sendable (JSONValue, SessionCookies) async throws -> ResourcesReply = { _, _ in ResourcesReply(body: [:]) },
+                verify: @escaping @Sendable (JSONValue, SessionCookies) async throws -> ResourcesReply) {
         self.tools = tools
         self.seedHandler = seedSession
         self.verifyHandler = verify
@@ -65,16 +65,16 @@ public final class InProcessResourcesClient: ResourcesClient {
         })
     }
 
-    private func record(_ path: String, _ body: JSONValue?, _ cookies: Cookies) {
+    private func record(_ path: String, _ body: JSONValue?, _ cookies: SessionCookies) {
         recorded.withLock { $0.append(Call(path: path, body: body, cookies: cookies)) }
     }
 
-    public func seedSession(_ body: JSONValue, cookies: Cookies) async throws -> ResourcesReply {
+    public func seedSession(_ body: JSONValue, cookies: SessionCookies) async throws -> ResourcesReply {
         record("/seed_session", body, cookies)
         return try await seedHandler(body, cookies)
     }
 
-    public func callTool(_ name: String, arguments: JSONValue?, cookies: Cookies) async throws -> ToolResult {
+    public func callTool(_ name: String, arguments: JSONValue?, cookies: SessionCookies) async throws -> ToolResult {
         record("/" + name, arguments, cookies)
         guard let tool = tools[name] else { return ToolResult(status: 404, body: #"{"detail":"Not Found"}"#) }
         guard let arguments else {
@@ -83,7 +83,7 @@ public final class InProcessResourcesClient: ResourcesClient {
         return try await tool.handler(arguments, cookies)
     }
 
-    public func verify(_ body: JSONValue, cookies: Cookies) async throws -> ResourcesReply {
+    public func verify(_ body: JSONValue, cookies: SessionCookies) async throws -> ResourcesReply {
         record("/verify", body, cookies)
         return try await verifyHandler(body, cookies)
     }

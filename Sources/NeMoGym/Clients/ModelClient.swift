@@ -10,7 +10,7 @@
 /// struct EchoModel: ModelClient {
 ///     func createResponse(_ request: ModelRequest) async throws -> ModelReply {
 ///         let last = request.params.input.normalizedItems.last?.texts.joined() ?? ""
-///         let response = Response.make(output: [.assistantMessage("echo: \(last)")])
+///         let response = ModelResponse.make(output: [.assistantMessage("echo: \(last)")])
 ///         return ModelReply(body: .object(response.json))
 ///     }
 /// }
@@ -32,19 +32,19 @@ public struct ModelRequest: Sendable {
     /// The path on the model server: `/v1/responses`, or a `/ng-rollout/{id}/...` twin.
     public var path: String
     /// The cookies to send (those the previous model answer set; none on the first call).
-    public var cookies: Cookies
+    public var cookies: SessionCookies
     /// The already-encoded body, when the agent built it incrementally (see ``encodedBody()``); changing
     /// ``params`` drops it.
     var preEncodedBody: [UInt8]?
 
     /// Creates a request.
-    public init(params: ResponseCreateParams, path: String = "/v1/responses", cookies: Cookies = Cookies()) {
+    public init(params: ResponseCreateParams, path: String = "/v1/responses", cookies: SessionCookies = SessionCookies()) {
         self.params = params
         self.path = path
         self.cookies = cookies
     }
 
-    init(params: ResponseCreateParams, path: String, cookies: Cookies, preEncodedBody: [UInt8]) {
+    init(params: ResponseCreateParams, path: String, cookies: SessionCookies, preEncodedBody: [UInt8]) {
         self.init(params: params, path: path, cookies: cookies)
         self.preEncodedBody = preEncodedBody
     }
@@ -60,10 +60,10 @@ public struct ModelReply: Sendable {
     /// The parsed JSON body (validated by the agent).
     public var body: JSONValue
     /// The cookies the answer's `Set-Cookie` headers set.
-    public var cookies: Cookies
+    public var cookies: SessionCookies
 
     /// Creates a reply.
-    public init(body: JSONValue, cookies: Cookies = Cookies()) {
+    public init(body: JSONValue, cookies: SessionCookies = SessionCookies()) {
         self.body = body
         self.cookies = cookies
     }

@@ -7,11 +7,11 @@
 /// ## Implementing a custom resources client
 /// ```swift
 /// struct Calculator: ResourcesClient {
-///     func callTool(_ name: String, arguments: JSONValue?, cookies: Cookies) async throws -> ToolResult {
+///     func callTool(_ name: String, arguments: JSONValue?, cookies: SessionCookies) async throws -> ToolResult {
 ///         let a = arguments?["a"]?.double ?? 0, b = arguments?["b"]?.double ?? 0
 ///         return ToolResult(status: 200, body: JSONValue.object(["sum": .double(a + b)]).jsonString())
 ///     }
-///     func verify(_ body: JSONValue, cookies: Cookies) async throws -> ResourcesReply {
+///     func verify(_ body: JSONValue, cookies: SessionCookies) async throws -> ResourcesReply {
 ///         var result = body
 ///         result["reward"] = 1.0
 ///         return ResourcesReply(body: result)
@@ -22,12 +22,12 @@
 /// ``AggregateMetrics`` computation).
 public protocol ResourcesClient: Sendable {
     /// `POST /seed_session` with the run request body. Default: answers `{}` and sets no cookies.
-    func seedSession(_ body: JSONValue, cookies: Cookies) async throws -> ResourcesReply
+    func seedSession(_ body: JSONValue, cookies: SessionCookies) async throws -> ResourcesReply
     /// `POST /<name>` with the tool arguments as the JSON body (`nil`: no body). Never throws for an
     /// HTTP status; returns the raw body text.
-    func callTool(_ name: String, arguments: JSONValue?, cookies: Cookies) async throws -> ToolResult
+    func callTool(_ name: String, arguments: JSONValue?, cookies: SessionCookies) async throws -> ToolResult
     /// `POST /verify` with the verify request body; the reply body carries `reward`.
-    func verify(_ body: JSONValue, cookies: Cookies) async throws -> ResourcesReply
+    func verify(_ body: JSONValue, cookies: SessionCookies) async throws -> ResourcesReply
     /// `POST /aggregate_metrics` with `{"verify_responses": [...]}` (no cookies). Default: computes the
     /// metrics locally with ``AggregateMetrics/compute(verifyResponses:)``.
     func aggregateMetrics(_ body: JSONValue) async throws -> JSONValue
@@ -36,7 +36,7 @@ public protocol ResourcesClient: Sendable {
 // MARK: - Default implementations
 
 extension ResourcesClient {
-    public func seedSession(_ body: JSONValue, cookies: Cookies) async throws -> ResourcesReply {
+    public func seedSession(_ body: JSONValue, cookies: SessionCookies) async throws -> ResourcesReply {
         ResourcesReply(body: [:], cookies: cookies)
     }
 
@@ -52,10 +52,10 @@ public struct ToolResult: Sendable, Hashable {
     /// The raw body text, used verbatim as the `function_call_output`.
     public var body: String
     /// The cookies the answer set (they replace the resources cookies for the next call).
-    public var cookies: Cookies
+    public var cookies: SessionCookies
 
     /// Creates a result.
-    public init(status: Int = 200, body: String, cookies: Cookies = Cookies()) {
+    public init(status: Int = 200, body: String, cookies: SessionCookies = SessionCookies()) {
         self.status = status
         self.body = body
         self.cookies = cookies
@@ -67,10 +67,10 @@ public struct ResourcesReply: Sendable {
     /// The JSON body.
     public var body: JSONValue
     /// The cookies the answer set.
-    public var cookies: Cookies
+    public var cookies: SessionCookies
 
     /// Creates a reply.
-    public init(body: JSONValue, cookies: Cookies = Cookies()) {
+    public init(body: JSONValue, cookies: SessionCookies = SessionCookies()) {
         self.body = body
         self.cookies = cookies
     }

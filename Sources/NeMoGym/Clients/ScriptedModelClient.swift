@@ -15,7 +15,7 @@ public final class ScriptedModelClient: ModelClient {
     /// One scripted answer.
     public enum Step: Sendable {
         /// A 200 answer with this JSON body (valid or not) and these `Set-Cookie` cookies.
-        case response(JSONValue, cookies: Cookies = Cookies())
+        case response(JSONValue, cookies: SessionCookies = SessionCookies())
         /// A non-2xx answer: thrown as ``InnerServerError``.
         case httpError(status: Int, body: String)
     }
@@ -40,7 +40,7 @@ public final class ScriptedModelClient: ModelClient {
     /// A model whose turn `i` outputs `turns[i]` (responses `resp_1`, `resp_2`, ... with the given usage).
     public convenience init(turns: [[ResponseItem]], usage: ResponseUsage? = nil, repeatsLastStep: Bool = false) {
         self.init(steps: turns.enumerated().map { i, output in
-            .response(.object(Response.make(id: "resp_\(i + 1)", output: output, usage: usage).json))
+            .response(.object(ModelResponse.make(id: "resp_\(i + 1)", output: output, usage: usage).json))
         }, repeatsLastStep: repeatsLastStep)
     }
 

@@ -23,7 +23,7 @@ public struct DemoPolicyModel: ModelClient {
         let inputText = items.map { JSONValue.object($0.json).jsonString() }.joined()
         let outputText = JSONValue.object(item.json).jsonString()
         let usage = ResponseUsage(inputTokens: inputText.utf8.count / 4, outputTokens: max(outputText.utf8.count / 4, 1))
-        let response = Response.make(id: "demo_resp_\(turn + 1)", model: "demo-policy", output: [item], usage: usage)
+        let response = ModelResponse.make(id: "demo_resp_\(turn + 1)", model: "demo-policy", output: [item], usage: usage)
         return ModelReply(body: .object(response.json))
     }
 

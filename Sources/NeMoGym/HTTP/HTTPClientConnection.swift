@@ -109,7 +109,7 @@ final class HTTPClientConnection: @unchecked Sendable {
     }
 
     /// Sends `request` and reads the response. On success, `reusable` says whether the connection may be pooled.
-    func execute(_ request: [UInt8], body: [UInt8]? = nil, isHEAD: Bool, limits: Limits) async -> Result<(HTTPClientResponse, reusable: Bool), Failure> {
+    func execute(_ request: [UInt8], body: [UInt8]? = nil, isHEAD: Bool, limits: Limits) async -> Result<(ServerClientResponse, reusable: Bool), Failure> {
         setDeadline(limits, idle: true)
         // A large body goes out after the head without being copied behind it; MSG_MORE lets the kernel
         // pack the head into the body's first segment.
@@ -193,7 +193,7 @@ final class HTTPClientConnection: @unchecked Sendable {
                     case .endOfStream:
                         _ = buffer.move(upTo: Int.max, into: &body)
                         guard body.count <= limits.maxBodyBytes else { return .failure(.bodyTooLarge(declared: nil)) }
-                        return .success((HTTPClientResponse(status: head.status, headers: head.headers, body: body), false))
+                        return .success((ServerClientResponse(status: head.status, headers: head.headers, body: body), false))
                     case .failed(let e): return .failure(.closedDuringResponse(SocketOptions.describe(errno: e)))
                     case .wouldBlock:
                         setDeadline(limits, idle: true)
@@ -203,7 +203,7 @@ final class HTTPClientConnection: @unchecked Sendable {
                 }
             }
             let reusable = keepAlive && buffer.isEmpty
-            return .success((HTTPClientResponse(status: head.status, headers: head.headers, body: body), reusable))
+            return .success((ServerClientResponse(status: head.status, headers: head.headers, body: body), reusable))
         }
     }
 

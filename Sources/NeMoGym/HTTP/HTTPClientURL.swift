@@ -18,9 +18,9 @@ struct HTTPClientURL: Sendable {
     }
 
     /// Parses `text`, or returns why it is not a usable URL.
-    static func parse(_ text: String) -> Result<HTTPClientURL, HTTPClientError> {
-        func invalid(_ why: String) -> Result<HTTPClientURL, HTTPClientError> {
-            .failure(HTTPClientError(code: .invalidURL, url: text, message: "invalid URL '\(text)': \(why); expected http://host[:port]/path or https://…"))
+    static func parse(_ text: String) -> Result<HTTPClientURL, ServerClientError> {
+        func invalid(_ why: String) -> Result<HTTPClientURL, ServerClientError> {
+            .failure(ServerClientError(code: .invalidURL, url: text, message: "invalid URL '\(text)': \(why); expected http://host[:port]/path or https://…"))
         }
         guard let colon = text.firstIndex(of: ":"), text[colon...].hasPrefix("://") else { return invalid("no scheme") }
         let scheme = text[..<colon].lowercased()

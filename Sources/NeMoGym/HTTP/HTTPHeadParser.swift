@@ -1,21 +1,21 @@
 /// Finds and parses HTTP/1.x message heads (request and status lines plus header fields).
 ///
-/// Shared by ``HTTPServer`` and ``HTTPClient``. It accepts `CRLF` and bare `LF` line ends, rejects obsolete
+/// Shared by ``AgentHTTPServer`` and ``ServerClient``. It accepts `CRLF` and bare `LF` line ends, rejects obsolete
 /// line folding, control characters, header names that are not tokens and malformed start lines.
 enum HTTPHeadParser {
     /// A parsed request head.
     struct RequestHead {
-        var method: HTTPMethod
+        var method: RequestMethod
         var target: String
-        var version: HTTPVersion
-        var headers: HTTPHeaders
+        var version: HTTPProtocolVersion
+        var headers: HeaderFields
     }
 
     /// A parsed response head.
     struct ResponseHead {
-        var version: HTTPVersion
+        var version: HTTPProtocolVersion
         var status: Int
-        var headers: HTTPHeaders
+        var headers: HeaderFields
     }
 
     /// Why a head is malformed (the text goes into a `400` body or a client error).
@@ -63,7 +63,7 @@ enum HTTPHeadParser {
         guard let version = parseVersion(versionBytes) else { throw Malformed(reason: "unsupported HTTP version") }
         let headers = try parseFields(&lines)
         return RequestHead(
-            method: HTTPMethod(rawValue: String(decoding: methodBytes, as: UTF8.self)),
+            method: RequestMethod(rawValue: String(decoding: methodBytes, as: UTF8.self)),
             target: String(decoding: targetBytes, as: UTF8.self),
             version: version,
             headers: headers
@@ -92,8 +92,8 @@ enum HTTPHeadParser {
     }
 
     /// Parses header field lines up to the empty line.
-    static func parseFields(_ lines: inout LineIterator) throws(Malformed) -> HTTPHeaders {
-        var headers = HTTPHeaders()
+    static func parseFields(_ lines: inout LineIterator) throws(Malformed) -> HeaderFields {
+        var headers = HeaderFields()
         while let line = lines.next() {
             if line.isEmpty { return headers }
             guard line[line.startIndex] != 0x20 && line[line.startIndex] != 0x09 else {
@@ -115,12 +115,12 @@ enum HTTPHeadParser {
         return headers
     }
 
-    private static func parseVersion(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> HTTPVersion? {
+    private static func parseVersion(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> HTTPProtocolVersion? {
         guard bytes.count == 8 else { return nil }
         let b = UnsafeBufferPointer(rebasing: bytes)
         guard b[0] == 0x48, b[1] == 0x54, b[2] == 0x54, b[3] == 0x50, b[4] == 0x2F, b[6] == 0x2E,
               b[5] == 0x31, b[7] == 0x30 || b[7] == 0x31 else { return nil }
-        return HTTPVersion(major: 1, minor: Int(b[7] - 0x30))
+        return HTTPProtocolVersion(major: 1, minor: Int(b[7] - 0x30))
     }
 
     /// Whether `b` may appear in a token (RFC 9110 `tchar`).

@@ -1,8 +1,8 @@
-/// Writes an ``HTTPResponse`` as HTTP/1.1 bytes: head and body in one buffer (one `send`, no Nagle stall).
+/// Writes an ``AgentHTTPResponse`` as HTTP/1.1 bytes: head and body in one buffer (one `send`, no Nagle stall).
 enum HTTPResponseSerializer {
     /// The bytes of `response`. Framing fields from the handler (`Content-Length`, `Transfer-Encoding`,
     /// `Connection`) are replaced by the server's own; CR and LF in header values are replaced by spaces.
-    static func serialize(_ response: HTTPResponse, isHEAD: Bool, close: Bool, keepAliveHeader: Bool) -> [UInt8] {
+    static func serialize(_ response: AgentHTTPResponse, isHEAD: Bool, close: Bool, keepAliveHeader: Bool) -> [UInt8] {
         let status = (100...999).contains(response.status) ? response.status : 500
         let noBody = status < 200 || status == 204 || status == 304
         var out: [UInt8] = []
@@ -10,15 +10,15 @@ enum HTTPResponseSerializer {
         HTTPWire.append("HTTP/1.1 ", to: &out)
         HTTPWire.appendDecimal(status, to: &out)
         out.append(0x20)
-        HTTPWire.append(HTTPResponse.reasonPhrase(for: status), to: &out)
+        HTTPWire.append(AgentHTTPResponse.reasonPhrase(for: status), to: &out)
         HTTPWire.appendCRLF(to: &out)
         var hasDate = false
         response.headers.forEachField { name, value in
-            if HTTPHeaders.equalsIgnoringCase(name, "Content-Length") || HTTPHeaders.equalsIgnoringCase(name, "Transfer-Encoding")
-                || HTTPHeaders.equalsIgnoringCase(name, "Connection") {
+            if HeaderFields.equalsIgnoringCase(name, "Content-Length") || HeaderFields.equalsIgnoringCase(name, "Transfer-Encoding")
+                || HeaderFields.equalsIgnoringCase(name, "Connection") {
                 return
             }
-            if HTTPHeaders.equalsIgnoringCase(name, "Date") { hasDate = true }
+            if HeaderFields.equalsIgnoringCase(name, "Date") { hasDate = true }
             HTTPWire.appendSanitized(name, to: &out, replacingNUL: true)
             out.append(0x3A)
             out.append(0x20)

@@ -8,7 +8,7 @@ import Synchronization
 final class HTTPServerConnection: @unchecked Sendable {
     let channel: SocketChannel
     private let remoteAddress: String?
-    private let server: HTTPServer
+    private let server: AgentHTTPServer
     private let buffer = InboundBuffer()
     private let task = Mutex<Task<Void, Never>?>(nil)
     /// Set when the client closed or reset the connection while its request's handler ran.
@@ -20,7 +20,7 @@ final class HTTPServerConnection: @unchecked Sendable {
     private let idleTimeout: Double
     private let requestBodyTimeout: Double
 
-    init(channel: SocketChannel, remoteAddress: String?, server: HTTPServer) {
+    init(channel: SocketChannel, remoteAddress: String?, server: AgentHTTPServer) {
         self.channel = channel
         self.remoteAddress = remoteAddress
         self.server = server
@@ -73,7 +73,7 @@ final class HTTPServerConnection: @unchecked Sendable {
     /// Runs the handler while watching the socket: if the client closes or resets the connection before the
     /// answer (DECISIONS D12), the connection's task, and with it the handler, is cancelled. Bytes of a
     /// pipelined request end the watch (they are not a hangup); so does a request already waiting in the buffer.
-    private func respond(to request: HTTPRequest) async -> HTTPResponse {
+    private func respond(to request: AgentHTTPRequest) async -> AgentHTTPResponse {
         guard buffer.isEmpty else { return await server.handler(request) }
         // The watch is a child task: leaving this scope cancels it (its wait ends) and awaits it.
         async let _ = watchForHangup()
@@ -95,13 +95,13 @@ final class HTTPServerConnection: @unchecked Sendable {
     }
 
     private struct ParsedRequest {
-        var request: HTTPRequest
+        var request: AgentHTTPRequest
         var keepAlive: Bool
     }
 
     /// Sends an error response with `Connection: close` and closes the connection.
     private func fail(_ status: Int, _ detail: String) async {
-        let response = HTTPResponse.json(status: status, ["detail": .string(detail)])
+        let response = AgentHTTPResponse.json(status: status, ["detail": .string(detail)])
         let bytes = HTTPResponseSerializer.serialize(response, isHEAD: false, close: true, keepAliveHeader: false)
         channel.deadline.store(ChannelWatchdog.deadline(in: idleTimeout), ordering: .relaxed)
         if await channel.write(bytes) == nil { await lingeringClose() }
@@ -243,7 +243,7 @@ final class HTTPServerConnection: @unchecked Sendable {
             if DispatchTime.now().uptimeNanoseconds >= bodyDeadline {
                 channel.deadline.store(ChannelWatchdog.deadline(in: idleTimeout), ordering: .relaxed)
                 channel.clearTimeout()
-                await fail(408, "Request Timeout: the request body was not complete after \(HTTPClient.format(.seconds(requestBodyTimeout), decimals: 1)), "
+                await fail(408, "Request Timeout: the request body was not complete after \(ServerClient.format(.seconds(requestBodyTimeout), decimals: 1)), "
                            + "the server's limit for receiving one body; send it faster or raise the server's request body timeout")
             }
             return false
@@ -274,7 +274,7 @@ final class HTTPServerConnection: @unchecked Sendable {
             }
         }
         if channel.isDraining { keepAlive = false }
-        let request = HTTPRequest(
+        let request = AgentHTTPRequest(
             method: head.method, target: head.target, version: head.version,
             headers: headers, body: body, remoteAddress: remoteAddress
         )

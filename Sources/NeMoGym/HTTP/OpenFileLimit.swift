@@ -6,12 +6,12 @@ import Darwin
 
 /// The process's limit on open file descriptors (`RLIMIT_NOFILE`), which caps concurrent connections.
 ///
-/// ``HTTPServer/start()`` raises the soft limit to 65535 (or the hard limit, if lower), as NeMo Gym's Python
+/// ``AgentHTTPServer/start()`` raises the soft limit to 65535 (or the hard limit, if lower), as NeMo Gym's Python
 /// servers do; a failure is only reported.
 ///
 /// The library keeps `max(64, 5 %)` of the limit free for the runtime and the application's files: within that
-/// margin ``HTTPClient`` opens no new connection (requests wait for a descriptor, and can be cancelled), and
-/// ``HTTPServer`` stops accepting one margin earlier (connections wait in the listen backlog) until connections
+/// margin ``ServerClient`` opens no new connection (requests wait for a descriptor, and can be cancelled), and
+/// ``AgentHTTPServer`` stops accepting one margin earlier (connections wait in the listen backlog) until connections
 /// close. Running out of descriptors is never fatal.
 public enum OpenFileLimit {
     /// The current soft limit (`ulimit -n`), or `-1` if it cannot be read.

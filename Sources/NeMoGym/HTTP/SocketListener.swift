@@ -20,12 +20,12 @@ final class SocketListener: @unchecked Sendable {
     private let state = Mutex<(suspended: Bool, closed: Bool)>((false, false))
     private let closedWaiters = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
-    /// Binds and listens; throws ``HTTPServerError``.
+    /// Binds and listens; throws ``AgentHTTPServerError``.
     init(address: SocketAddress, host: String, port: Int, backlog: Int,
-         onAccept: @escaping @Sendable (Int32, SocketAddress?) -> Void) throws(HTTPServerError) {
+         onAccept: @escaping @Sendable (Int32, SocketAddress?) -> Void) throws(AgentHTTPServerError) {
         let fd = SocketOptions.makeTCPSocket(family: address.family)
         guard fd >= 0 else {
-            throw HTTPServerError(code: .bindFailed, message: "could not create a socket for \(host):\(port): \(SocketOptions.describe(errno: errno))")
+            throw AgentHTTPServerError(code: .bindFailed, message: "could not create a socket for \(host):\(port): \(SocketOptions.describe(errno: errno))")
         }
         SocketOptions.set(fd, SOL_SOCKET, SO_REUSEADDR, 1)
         let bound = address.withSockaddr { bind(fd, $0, $1) }
@@ -33,17 +33,17 @@ final class SocketListener: @unchecked Sendable {
             let e = errno
             _ = Glibc.close(fd)
             if e == EADDRINUSE {
-                throw HTTPServerError(code: .addressInUse, message: "port \(port) on \(host) is already in use; stop the other server or choose another port")
+                throw AgentHTTPServerError(code: .addressInUse, message: "port \(port) on \(host) is already in use; stop the other server or choose another port")
             }
             if e == EADDRNOTAVAIL {
-                throw HTTPServerError(code: .invalidAddress, message: "cannot listen on \(host):\(port): \(host) is not an address of this machine")
+                throw AgentHTTPServerError(code: .invalidAddress, message: "cannot listen on \(host):\(port): \(host) is not an address of this machine")
             }
-            throw HTTPServerError(code: .bindFailed, message: "cannot listen on \(host):\(port): \(SocketOptions.describe(errno: e))")
+            throw AgentHTTPServerError(code: .bindFailed, message: "cannot listen on \(host):\(port): \(SocketOptions.describe(errno: e))")
         }
         guard listen(fd, Int32(clamping: backlog)) == 0 else {
             let e = errno
             _ = Glibc.close(fd)
-            throw HTTPServerError(code: .bindFailed, message: "cannot listen on \(host):\(port): \(SocketOptions.describe(errno: e))")
+            throw AgentHTTPServerError(code: .bindFailed, message: "cannot listen on \(host):\(port): \(SocketOptions.describe(errno: e))")
         }
         self.fd = fd
         self.localAddress = SocketAddress.local(of: fd) ?? address

@@ -39,13 +39,13 @@ final class URLSessionTransport: Sendable {
     }
 
     /// Sends one request (no retries here).
-    func send(_ request: HTTPClientRequest) async -> Result<HTTPClientResponse, Failure> {
+    func send(_ request: ServerClientRequest) async -> Result<ServerClientResponse, Failure> {
         guard let url = URL(string: request.url) else { return .failure(.invalidURL) }
         var urlRequest = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: idleTimeout)
         urlRequest.httpMethod = request.method.rawValue
         urlRequest.httpShouldHandleCookies = false
         for (name, value) in request.headers {
-            if HTTPHeaders.equalsIgnoringCase(name, "Content-Length") || HTTPHeaders.equalsIgnoringCase(name, "Connection") { continue }
+            if HeaderFields.equalsIgnoringCase(name, "Content-Length") || HeaderFields.equalsIgnoringCase(name, "Connection") { continue }
             urlRequest.addValue(value, forHTTPHeaderField: name)
         }
         if let body = request.body {
@@ -56,17 +56,17 @@ final class URLSessionTransport: Sendable {
         do {
             let (data, response) = try await session.data(for: urlRequest)
             guard let http = response as? HTTPURLResponse else { return .failure(.other("the reply is not an HTTP response")) }
-            var headers = HTTPHeaders()
+            var headers = HeaderFields()
             for (key, value) in http.allHeaderFields {
                 let name = "\(key)"
                 let text = "\(value)"
-                if HTTPHeaders.equalsIgnoringCase(name, "Set-Cookie") {
+                if HeaderFields.equalsIgnoringCase(name, "Set-Cookie") {
                     for line in Self.splitSetCookie(text) { headers.add(name: name, value: line) }
                 } else {
                     headers.add(name: name, value: text)
                 }
             }
-            return .success(HTTPClientResponse(status: http.statusCode, headers: headers, body: [UInt8](data)))
+            return .success(ServerClientResponse(status: http.statusCode, headers: headers, body: [UInt8](data)))
         } catch is CancellationError {
             return .failure(.cancelled)
         } catch let error as URLError {

@@ -2,7 +2,7 @@
 ///
 /// This is the wire model of the whole library. Everything NeMo Gym passes through without a schema
 /// (dataset columns, verifier outputs, token ids, vendor fields) is carried as a ``JSONValue`` and printed
-/// back unchanged. Typed views such as ``Response`` wrap it and expose what the agent needs.
+/// back unchanged. Typed views such as ``ModelResponse`` wrap it and expose what the agent needs.
 ///
 /// ```swift
 /// let value = try JSONValue(parsing: #"{"b":1.0,"a":[true,null]}"#)

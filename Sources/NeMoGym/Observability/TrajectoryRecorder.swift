@@ -30,10 +30,10 @@ public struct ModelServerRef: Sendable, Hashable {
 /// var recorder = TrajectoryRecorder(rolloutID: "0-0", modelRef: ModelServerRef(name: "policy_model"))
 /// let input = [ResponseItem.userMessage("weather in sf?")]
 /// let call = ResponseItem.functionCall(name: "get_weather", arguments: #"{"city": "SF"}"#, callID: "c1")
-/// recorder.recordModelTurn(question: input, response: Response.make(id: "r1", output: [call]),
+/// recorder.recordModelTurn(question: input, response: ModelResponse.make(id: "r1", output: [call]),
 ///                          startedAt: TrajectoryRecorder.now())
 /// let stopwatch = TrajectoryRecorder.Stopwatch()
-/// let outcome = ToolCallOutcome(output: #"{"weather": "cold"}"#, cookies: Cookies(), calledServer: true, status: 200)
+/// let outcome = ToolCallOutcome(output: #"{"weather": "cold"}"#, cookies: SessionCookies(), calledServer: true, status: 200)
 /// recorder.recordToolCall(call, outcome: outcome, timing: stopwatch.timing())
 /// recorder.finishTools(ofTurn: [call])
 /// let trajectory = recorder.record(conversation: input + [call, .functionCallOutput(callID: "c1", output: outcome.output)])
@@ -126,7 +126,7 @@ public struct TrajectoryRecorder: Sendable {
     /// Records one model turn: a model-call ref (or the gap `model_call_reference_unavailable` when the
     /// response has no id, or the recorder no ``modelRef``: NeMo Gym refuses a ref without both) and a turn whose `question` is the input sent, `answer` the non-reasoning
     /// output, `reasoning_content` the reasoning items (or `null`), and `step_count` the tool calls so far.
-    public mutating func recordModelTurn(question: [ResponseItem], response: Response, startedAt: Double,
+    public mutating func recordModelTurn(question: [ResponseItem], response: ModelResponse, startedAt: Double,
                                          completedAt: Double = TrajectoryRecorder.now()) {
         let turnNumber = turns.count + 1
         let responseID = response.json["id"]?.string

@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// Failures are classified for the failures sidecar: a non-2xx answer is `http_<status>`, a refused or
 /// reset connection is `connection_error` (the collector retries those), and an answer that is not a JSON
-/// object, not valid HTTP, or larger than the client's ``HTTPClient/Configuration/maxResponseBodyBytes`` is
+/// object, not valid HTTP, or larger than the client's ``ServerClient/Configuration/maxResponseBodyBytes`` is
 /// `invalid_response`.
 public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
     private enum Source: Sendable {
@@ -17,9 +17,9 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
     }
 
     private let source: Source
-    private let client: HTTPClient
+    private let client: ServerClient
     /// The client for the setup calls (`GET /`, the head server's config): they must not hang.
-    private let setupClient: HTTPClient
+    private let setupClient: ServerClient
     private struct Agents: Sendable {
         /// Agent instance name → base URL.
         var urls: [String: String] = [:]
@@ -32,35 +32,35 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
     public static let defaultSetupTimeout: Duration = .seconds(30)
 
     /// Rows go to the agent at `agentURL`, e.g. `http://127.0.0.1:8000`.
-    public convenience init(agentURL: String, client: HTTPClient? = nil) {
+    public convenience init(agentURL: String, client: ServerClient? = nil) {
         self.init(agentURL: agentURL, client: client, setupTimeout: Self.defaultSetupTimeout)
     }
 
     /// Rows go to the agent instances the head server at `headServer` lists (read by ``checkReachable()``).
-    public convenience init(headServer: String, client: HTTPClient? = nil) {
+    public convenience init(headServer: String, client: ServerClient? = nil) {
         self.init(headServer: headServer, client: client, setupTimeout: Self.defaultSetupTimeout)
     }
 
     /// An agent-URL endpoint whose setup calls give up after `setupTimeout`.
-    convenience init(agentURL: String, client: HTTPClient? = nil, setupTimeout: Duration) {
+    convenience init(agentURL: String, client: ServerClient? = nil, setupTimeout: Duration) {
         self.init(source: .agentURL(agentURL.withoutTrailingSlashes), client: client, setupTimeout: setupTimeout)
     }
 
     /// A head-server endpoint whose setup calls give up after `setupTimeout`.
-    convenience init(headServer: String, client: HTTPClient? = nil, setupTimeout: Duration) {
+    convenience init(headServer: String, client: ServerClient? = nil, setupTimeout: Duration) {
         self.init(source: .headServer(headServer.withoutTrailingSlashes), client: client, setupTimeout: setupTimeout)
     }
 
-    private init(source: Source, client: HTTPClient?, setupTimeout: Duration) {
+    private init(source: Source, client: ServerClient?, setupTimeout: Duration) {
         self.source = source
         self.client = client ?? HTTPAgentEndpoint.makeClient()
-        self.setupClient = HTTPClient(configuration: .init(totalTimeout: setupTimeout, maxRetryDuration: .zero))
+        self.setupClient = ServerClient(configuration: .init(totalTimeout: setupTimeout, maxRetryDuration: .zero))
     }
 
     /// A client that reports connection errors at once (the collector decides about retries) and never
     /// times out a generation.
-    static func makeClient() -> HTTPClient {
-        HTTPClient(configuration: .init(maxRetryDuration: .zero))
+    static func makeClient() -> ServerClient {
+        ServerClient(configuration: .init(maxRetryDuration: .zero))
     }
 
     /// Checks `GET /` on the agent (or reads the head server's config and checks every agent), each call
@@ -91,9 +91,9 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
     /// Reads and parses `GET /global_config_dict_yaml` (a JSON string holding YAML).
     private func readConfig(from head: String) async throws -> GlobalConfig {
         let url = head + "/global_config_dict_yaml"
-        let answer: HTTPClientResponse
+        let answer: ServerClientResponse
         do {
-            answer = try await setupClient.send(HTTPClientRequest(url: url))
+            answer = try await setupClient.send(ServerClientRequest(url: url))
         } catch {
             throw CollectSetupError(message: "could not read the config from the head server at \(url): \(error)")
         }
@@ -128,7 +128,7 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
 
     private func ping(_ url: String, what: String, start: String = "start it first (for a Swift agent: swift-gym serve) or fix the URL") async throws {
         do {
-            _ = try await setupClient.send(HTTPClientRequest(url: url + "/"))
+            _ = try await setupClient.send(ServerClientRequest(url: url + "/"))
         } catch {
             throw CollectSetupError(message: "\(what) at \(url) is not reachable (\(error)); \(start)")
         }
@@ -159,7 +159,7 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
 
     public func run(_ row: JSONObject) async throws -> JSONObject {
         let url = try baseURL(for: row["agent_ref"]?["name"]?.string) + "/run"
-        let answer: HTTPClientResponse
+        let answer: ServerClientResponse
         do {
             answer = try await client.send(.json(url: url, .object(row)))
         } catch {
@@ -177,7 +177,7 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
     /// How a transport error is recorded: an answer that is not valid HTTP or too large is
     /// `invalid_response` (not retried: sending the row again would get the same answer); an unreachable,
     /// reset or timed-out agent is `connection_error` (the collector retries those).
-    static func failureCode(_ error: HTTPClientError) -> RolloutFailure.Code {
+    static func failureCode(_ error: ServerClientError) -> RolloutFailure.Code {
         switch error.code {
         case .invalidResponse, .responseTooLarge: return .invalidResponse
         default: return .connectionError

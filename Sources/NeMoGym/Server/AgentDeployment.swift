@@ -25,8 +25,8 @@ public struct AgentDeployment: Sendable {
     /// `token_id_capture` (`enabled` with `all_agents` or the block's own `token_id_capture: true`).
     public let observability: ObservabilitySettings
     /// The HTTP client the model and resources clients use. ``AgentLauncher`` sets one whose retry notices
-    /// go to the agent's log; default ``HTTPClient/shared``.
-    public var client: HTTPClient = .shared
+    /// go to the agent's log; default ``ServerClient/shared``.
+    public var client: ServerClient = .shared
 
     /// The implementation key of the agent's block (`simple_agent` in
     /// `my_agent: {responses_api_agents: {simple_agent: {...}}}`).
@@ -76,21 +76,21 @@ public struct AgentDeployment: Sendable {
 
     /// Where to listen: the block's host and port.
     /// - Throws: ``ConfigError`` when the block has no port.
-    public func serverConfiguration() throws -> HTTPServer.Configuration {
-        guard let port = instance.port else { _ = try instance.baseURL(); return HTTPServer.Configuration() }
-        var configuration = HTTPServer.Configuration()
+    public func serverConfiguration() throws -> AgentHTTPServer.Configuration {
+        guard let port = instance.port else { _ = try instance.baseURL(); return AgentHTTPServer.Configuration() }
+        var configuration = AgentHTTPServer.Configuration()
         configuration.host = instance.host
         configuration.port = port
         return configuration
     }
 
     /// A client for the model server over HTTP (through `client`, default ``client``).
-    public func modelClient(client: HTTPClient? = nil) throws -> HTTPModelClient {
+    public func modelClient(client: ServerClient? = nil) throws -> HTTPModelClient {
         HTTPModelClient(baseURL: try modelServer.baseURL(), client: client ?? self.client)
     }
 
     /// A client for the resources server over HTTP (through `client`, default ``client``).
-    public func resourcesClient(client: HTTPClient? = nil) throws -> HTTPResourcesClient {
+    public func resourcesClient(client: ServerClient? = nil) throws -> HTTPResourcesClient {
         HTTPResourcesClient(baseURL: try resourcesServer.baseURL(), client: client ?? self.client)
     }
 
@@ -99,7 +99,7 @@ public struct AgentDeployment: Sendable {
 
     /// A ``SimpleAgent`` wired to the model and resources servers over HTTP, with the config's
     /// ``observability`` and ``modelServerRef`` for its trajectories.
-    public func makeAgent(client: HTTPClient? = nil) throws -> SimpleAgent {
+    public func makeAgent(client: ServerClient? = nil) throws -> SimpleAgent {
         SimpleAgent(configuration: agentConfiguration,
                     model: try modelClient(client: client), resources: try resourcesClient(client: client),
                     observability: observability, modelServerRef: modelServerRef)

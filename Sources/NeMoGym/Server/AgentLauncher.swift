@@ -128,7 +128,7 @@ public struct AgentLauncher: Sendable {
         /// The agent the factory made.
         public let agent: any ResponsesAPIAgent
         /// The HTTP server answering with the agent's routes.
-        public let server: HTTPServer
+        public let server: AgentHTTPServer
         /// The log the server writes to.
         public let log: AgentLog
 
@@ -139,7 +139,7 @@ public struct AgentLauncher: Sendable {
                 return try await server.start()
             } catch {
                 let instance = deployment.instance
-                throw HTTPServerError(code: error.code, message: "cannot serve agent '\(instance.name)': \(error.message) "
+                throw AgentHTTPServerError(code: error.code, message: "cannot serve agent '\(instance.name)': \(error.message) "
                                           + "(the port is set by 'port:' in the block '\(instance.blockPath)')")
             }
         }
@@ -197,11 +197,11 @@ public struct AgentLauncher: Sendable {
             log.warning("agent '\(instanceName)' does not use the key\(unused.count == 1 ? "" : "s") "
                 + unused.map { "'\($0)'" }.joined(separator: ", ") + " of the block '\(deployment.instance.blockPath)' (ignored)")
         }
-        var clientConfiguration = HTTPClient.Configuration()
+        var clientConfiguration = ServerClient.Configuration()
         clientConfiguration.retryNotice = { [log] line in log.info(line) }
-        deployment.client = HTTPClient(configuration: clientConfiguration)
+        deployment.client = ServerClient(configuration: clientConfiguration)
         let agent = try factory(deployment)
-        let server = HTTPServer(configuration: try deployment.serverConfiguration(),
+        let server = AgentHTTPServer(configuration: try deployment.serverConfiguration(),
                                 handler: AgentServer(agent: agent, log: log).handler)
         return Serving(deployment: deployment, agent: agent, server: server, log: log)
     }
@@ -214,7 +214,7 @@ public struct AgentLauncher: Sendable {
 
     /// Builds the server, starts it, prints `listening on http://HOST:PORT` to standard output (flushed at
     /// once, after SIGINT and SIGTERM are handled) and serves until one of them arrives.
-    /// - Throws: what ``makeServing(_:environment:logSink:)`` throws, or ``HTTPServerError`` when the port
+    /// - Throws: what ``makeServing(_:environment:logSink:)`` throws, or ``AgentHTTPServerError`` when the port
     ///   cannot be bound.
     public func serve(_ options: Options, environment: [String: String] = ProcessInfo.processInfo.environment,
                       printListening: (@Sendable (String) -> Void)? = nil) async throws {

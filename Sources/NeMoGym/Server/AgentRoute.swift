@@ -14,7 +14,7 @@ enum AgentRoute: Equatable {
     static let tokenCaptureSegment = "training-token-capture"
 
     /// The method the route answers.
-    var method: HTTPMethod {
+    var method: RequestMethod {
         self == .liveness ? .get : .post
     }
 

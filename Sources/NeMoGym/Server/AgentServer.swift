@@ -8,13 +8,13 @@ import Foundation
 /// with a JSON string naming the failing inner server, 404/405 `{"detail": ...}`.
 ///
 /// ```swift
-/// let server = HTTPServer(configuration: .init(port: 8000), handler: AgentServer(agent: agent).handler)
+/// let server = AgentHTTPServer(configuration: .init(port: 8000), handler: AgentServer(agent: agent).handler)
 /// let port = try await server.start()
 /// await server.runUntilTerminated()
 /// ```
 ///
-/// The handler is `HTTPRequest -> HTTPResponse`, so it can be mounted in another HTTP framework too: build an
-/// ``HTTPRequest`` from the framework's request (method, target, headers, body bytes), call
+/// The handler is `AgentHTTPRequest -> AgentHTTPResponse`, so it can be mounted in another HTTP framework too: build an
+/// ``AgentHTTPRequest`` from the framework's request (method, target, headers, body bytes), call
 /// ``handle(_:)``, and copy status, headers and body back.
 public struct AgentServer: Sendable {
     /// The agent being served.
@@ -33,14 +33,14 @@ public struct AgentServer: Sendable {
         self.log = log
     }
 
-    /// The handler to give an ``HTTPServer``.
-    public var handler: HTTPHandler {
+    /// The handler to give an ``AgentHTTPServer``.
+    public var handler: AgentHTTPHandler {
         let server = self
         return { request in await server.handle(request) }
     }
 
     /// Answers one request.
-    public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+    public func handle(_ request: AgentHTTPRequest) async -> AgentHTTPResponse {
         let response = await route(request)
         if let log {
             if response.status >= 400 && response.status != 404 && response.status != 405 {
@@ -53,7 +53,7 @@ public struct AgentServer: Sendable {
         return response
     }
 
-    private func route(_ request: HTTPRequest) async -> HTTPResponse {
+    private func route(_ request: AgentHTTPRequest) async -> AgentHTTPResponse {
         let session = sessionCookie(from: request)
         let path = request.path
         guard let route = AgentRoute(path: path) else {
@@ -62,12 +62,12 @@ public struct AgentServer: Sendable {
                 var target = String(path.dropLast())
                 if let query = request.query { target += "?" + query }
                 let location = request.headers["Host"].map { "http://\($0)\(target)" } ?? target
-                return withSession(HTTPResponse(status: 307, headers: ["Location": location]), session)
+                return withSession(AgentHTTPResponse(status: 307, headers: ["Location": location]), session)
             }
             return withSession(.json(status: 404, ["detail": "Not Found"]), session)
         }
         guard request.method == route.method else {
-            var response = HTTPResponse.json(status: 405, ["detail": "Method Not Allowed"])
+            var response = AgentHTTPResponse.json(status: 405, ["detail": "Method Not Allowed"])
             response.headers.add(name: "Allow", value: route.method.rawValue)
             return withSession(response, session)
         }
@@ -79,7 +79,7 @@ public struct AgentServer: Sendable {
                 let params = try ResponseCreateParams(validating: try parseBody(request))
                 let context = AgentCallContext(cookies: request.cookies, rolloutID: rolloutID, modelPathPrefix: prefix)
                 let response = try await agent.responses(params, context: context)
-                var http = HTTPResponse.json(.object(response.json))
+                var http = AgentHTTPResponse.json(.object(response.json))
                 http.setCookies(context.responseCookies)
                 return withSession(http, session)
             case .run:
@@ -101,7 +101,7 @@ public struct AgentServer: Sendable {
     }
 
     /// Parses a JSON body; a malformed one is a 422 `json_invalid` issue as FastAPI reports it.
-    private func parseBody(_ request: HTTPRequest) throws -> JSONValue {
+    private func parseBody(_ request: AgentHTTPRequest) throws -> JSONValue {
         guard !request.body.isEmpty else {
             throw RequestValidationError([ValidationIssue(type: "missing", location: ["body"], message: "Field required", input: .null)])
         }
@@ -115,14 +115,14 @@ public struct AgentServer: Sendable {
     }
 
     /// The 500 body text for an error, worded as NeMo Gym words it (`DECISIONS.md` D3): an inner server's
-    /// failure quotes its body as text (or, when it gave no answer, the ``HTTPClientError`` message naming its URL
+    /// failure quotes its body as text (or, when it gave no answer, the ``ServerClientError`` message naming its URL
     /// and the cause), an invalid model answer starts `Received an invalid response from
     /// model server: ` followed by the JSON; anything else is `ErrorType('description')`.
     func errorText(_ error: any Error) -> String {
         switch error {
         case let error as InnerServerError:
             return "Hit an exception in \(serverIdentity) calling an inner server: \(error.bodyText)"
-        case let error as HTTPClientError where error.code != .cancelled:
+        case let error as ServerClientError where error.code != .cancelled:
             // No answer from the inner server (unreachable, cut short, too large): its URL and the cause.
             return "Hit an exception in \(serverIdentity) calling an inner server: \(error.message)"
         case let error as InvalidModelResponseError:
@@ -143,7 +143,7 @@ public struct AgentServer: Sendable {
 
     // MARK: - The agent's own session cookie
 
-    private func sessionCookie(from request: HTTPRequest) -> String {
+    private func sessionCookie(from request: AgentHTTPRequest) -> String {
         if let existing = request.cookies[serverIdentity], !existing.isEmpty { return existing }
         return Self.mintSessionCookie(seconds: Int(Date().timeIntervalSince1970))
     }
@@ -190,7 +190,7 @@ public struct AgentServer: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private func withSession(_ response: HTTPResponse, _ session: String) -> HTTPResponse {
+    private func withSession(_ response: AgentHTTPResponse, _ session: String) -> AgentHTTPResponse {
         var response = response
         response.headers.add(name: "Set-Cookie", value: "\(serverIdentity)=\(session); path=/; Max-Age=1209600; httponly; samesite=lax")
         return response

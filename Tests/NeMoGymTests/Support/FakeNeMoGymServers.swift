@@ -6,9 +6,9 @@ import Synchronization
 struct RecordedRequest: Sendable {
     /// The order in which the server received it (0, 1, ...).
     var index: Int
-    var method: HTTPMethod
+    var method: RequestMethod
     var path: String
-    var headers: HTTPHeaders
+    var headers: HeaderFields
     var body: [UInt8]
     /// The value of the server's own session cookie in the request, if the caller sent it.
     var session: String?
@@ -16,7 +16,7 @@ struct RecordedRequest: Sendable {
     /// The `Cookie` header as sent (`nil`: none).
     var cookieHeader: String? { headers.values(for: "Cookie").isEmpty ? nil : headers.values(for: "Cookie").joined(separator: "; ") }
     /// The cookies sent.
-    var cookies: Cookies { Cookies(cookieHeader: cookieHeader ?? "") }
+    var cookies: SessionCookies { SessionCookies(cookieHeader: cookieHeader ?? "") }
     /// The body as text.
     var bodyText: String { String(decoding: body, as: UTF8.self) }
     /// The body parsed strictly (so a non-finite number sent as `NaN` would fail); `nil` when not JSON.
@@ -53,10 +53,10 @@ final class FakeGymServer: Sendable {
 
     let sessionCookieName: String
     let port: Int
-    private let server: HTTPServer
+    private let server: AgentHTTPServer
     private let box: Box
 
-    private init(sessionCookieName: String, port: Int, server: HTTPServer, box: Box) {
+    private init(sessionCookieName: String, port: Int, server: AgentHTTPServer, box: Box) {
         self.sessionCookieName = sessionCookieName
         self.port = port
         self.server = server
@@ -68,14 +68,14 @@ final class FakeGymServer: Sendable {
         let box = Box()
         let minted = Atomic<Int>(0)
         let name = sessionCookieName
-        let server = HTTPServer(configuration: .init(port: port, raisesOpenFileLimit: false)) { request in
+        let server = AgentHTTPServer(configuration: .init(port: port, raisesOpenFileLimit: false)) { request in
             let incoming = request.cookies[name]
             let recorded = box.record { index in
                 RecordedRequest(index: index, method: request.method, path: request.path, headers: request.headers,
                                 body: request.body, session: incoming)
             }
             let reply = await script(recorded)
-            var response = HTTPResponse(status: reply.status, headers: ["Content-Type": "application/json"], body: reply.body)
+            var response = AgentHTTPResponse(status: reply.status, headers: ["Content-Type": "application/json"], body: reply.body)
             if reply.setsSession {
                 let value = reply.session ?? incoming ?? "\(name)-\(minted.add(1, ordering: .relaxed).newValue)"
                 response.headers.add(name: "Set-Cookie", value: "\(name)=\(value); path=/; Max-Age=1209600; httponly; samesite=lax")
@@ -152,7 +152,7 @@ struct FakeNeMoGymServers: Sendable {
 
     /// A valid model answer with `output`.
     static func modelReply(_ output: [ResponseItem], id: String = "resp_0", session: String? = nil) -> FakeReply {
-        FakeReply(json: .object(Response.make(id: id, model: "fake", output: output).json), session: session)
+        FakeReply(json: .object(ModelResponse.make(id: id, model: "fake", output: output).json), session: session)
     }
 
     static let weatherModel: FakeGymServer.Script = { request in

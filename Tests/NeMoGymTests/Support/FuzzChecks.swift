@@ -97,7 +97,7 @@ enum FuzzChecks {
             }
             if oneShot != incremental { problems.append("headLength: one-shot \(String(describing: oneShot)) != incremental \(String(describing: incremental))") }
             let head = UnsafeBufferPointer(rebasing: rest[..<(oneShot ?? rest.count)])
-            func checkFields(_ headers: HTTPHeaders) {
+            func checkFields(_ headers: HeaderFields) {
                 for (name, value) in headers {
                     if name.isEmpty || !name.utf8.allSatisfy(HTTPHeadParser.isTokenByte) { problems.append("header name \(name.debugDescription) is not a token") }
                     if value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) { problems.append("header value \(value.debugDescription) holds CR, LF or NUL") }

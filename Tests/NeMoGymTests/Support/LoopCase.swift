@@ -23,7 +23,7 @@ struct LoopCase: Sendable, CustomTestStringConvertible {
             if let status = turn["http_error"]?.int {
                 return .httpError(status: status, body: turn["body"]?.string ?? "")
             }
-            var response = Response.make(id: turn["id"]?.string ?? "resp_\(i + 1)", output: []).json
+            var response = ModelResponse.make(id: turn["id"]?.string ?? "resp_\(i + 1)", output: []).json
             response["output"] = turn["output"] ?? []
             if let usage = turn["usage"] { response["usage"] = usage }
             if let details = turn["incomplete_details"] { response["incomplete_details"] = details }

@@ -6,8 +6,8 @@ import Synchronization
 /// fake NeMo Gym head servers. Every started server must be shut down by the test (`await server.shutdown()`).
 enum LoopbackServers {
     /// Starts `handler` on 127.0.0.1, an ephemeral port; returns the server and its base URL.
-    static func start(_ handler: @escaping HTTPHandler) async throws -> (server: HTTPServer, url: String) {
-        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, shutdownGracePeriod: .milliseconds(50)), handler: handler)
+    static func start(_ handler: @escaping AgentHTTPHandler) async throws -> (server: AgentHTTPServer, url: String) {
+        let server = AgentHTTPServer(configuration: .init(host: "127.0.0.1", port: 0, shutdownGracePeriod: .milliseconds(50)), handler: handler)
         let port = try await server.start()
         return (server, "http://127.0.0.1:\(port)")
     }
@@ -16,7 +16,7 @@ enum LoopbackServers {
     /// client whose verify gives `reward`.
     static func agentServer(name: String, model: ScriptedModelClient,
                             reward: @escaping @Sendable (VerifyRequest) async throws -> Double = { _ in 1 })
-        async throws -> (server: HTTPServer, url: String) {
+        async throws -> (server: AgentHTTPServer, url: String) {
         let agent = SimpleAgent(configuration: .init(name: name), model: model, resources: InProcessResourcesClient(reward: reward))
         return try await start(AgentServer(agent: agent).handler)
     }
@@ -38,7 +38,7 @@ enum LoopbackServers {
 
     /// A fake head server: `GET /` → `{"status":"ok"}`, `GET /global_config_dict_yaml` → `configAnswer`
     /// (by default the JSON string of `config`). Counts config reads in `reads`.
-    static func headServer(config: String, configAnswer: HTTPResponse? = nil) async throws -> (server: HTTPServer, url: String) {
+    static func headServer(config: String, configAnswer: AgentHTTPResponse? = nil) async throws -> (server: AgentHTTPServer, url: String) {
         try await start { request in
             switch (request.method, request.path) {
             case (.get, "/"): return .json(["status": "ok"])
@@ -72,11 +72,11 @@ enum LoopbackServers {
 
 /// Records the requests a fake server received.
 final class RequestLog: Sendable {
-    private let requests = Mutex<[HTTPRequest]>([])
+    private let requests = Mutex<[AgentHTTPRequest]>([])
 
     /// Adds one.
-    func record(_ request: HTTPRequest) { requests.withLock { $0.append(request) } }
+    func record(_ request: AgentHTTPRequest) { requests.withLock { $0.append(request) } }
 
     /// Everything recorded, in arrival order.
-    var all: [HTTPRequest] { requests.withLock { $0 } }
+    var all: [AgentHTTPRequest] { requests.withLock { $0 } }
 }

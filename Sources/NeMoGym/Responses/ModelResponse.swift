@@ -2,7 +2,7 @@
 ///
 /// Every key the model server returned survives, including vendor fields and keys this type does not
 /// model. ``init(validating:)`` checks the fields NeMo Gym requires.
-public struct Response: Sendable, Hashable {
+public struct ModelResponse: Sendable, Hashable {
     /// The response object.
     public var json: JSONObject
 
@@ -77,8 +77,8 @@ public struct Response: Sendable, Hashable {
 
     /// A minimal valid response with the given output, for tests and scripted models.
     public static func make(id: String = "resp_0", model: String = "scripted", output: [ResponseItem],
-                            usage: ResponseUsage? = nil, incompleteDetails: JSONValue? = nil) -> Response {
-        Response(unchecked: [
+                            usage: ResponseUsage? = nil, incompleteDetails: JSONValue? = nil) -> ModelResponse {
+        ModelResponse(unchecked: [
             "id": .string(id), "created_at": 0.0, "error": nil, "incomplete_details": incompleteDetails ?? .null,
             "instructions": nil, "metadata": nil, "model": .string(model), "object": "response",
             "output": .array(output.map { .object($0.json) }), "parallel_tool_calls": true,
@@ -88,7 +88,7 @@ public struct Response: Sendable, Hashable {
     }
 }
 
-/// A model server answered 2xx with something that is not a valid Response.
+/// A model server answered 2xx with something that is not a valid ModelResponse.
 ///
 /// The agent server answers 500 with the JSON string
 /// `"Received an invalid response from model server: {...}"` (`DECISIONS.md` D3).

@@ -4,7 +4,7 @@
 /// call (there is no cookie jar): the cookies a response set are the ones the next call sends, replacing
 /// what was there before. Setting an existing name keeps its position and replaces the value, as a Python
 /// `dict` does.
-public struct Cookies: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+public struct SessionCookies: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     /// One cookie.
     public typealias Element = (name: String, value: String)
 
@@ -51,7 +51,7 @@ public struct Cookies: Sendable, Hashable, Sequence, ExpressibleByDictionaryLite
     }
 
     /// These cookies followed by `other`'s (a name in both takes `other`'s value).
-    public func merging(_ other: Cookies) -> Cookies {
+    public func merging(_ other: SessionCookies) -> SessionCookies {
         var copy = self
         for (name, value) in other { copy[name] = value }
         return copy
@@ -68,7 +68,7 @@ public struct Cookies: Sendable, Hashable, Sequence, ExpressibleByDictionaryLite
             let pair = part.trimmingSpaces()
             guard !pair.isEmpty else { continue }
             if let eq = pair.firstIndex(of: "=") {
-                self[String(pair[..<eq]).trimmingSpaces()] = Cookies.unquoted(String(pair[pair.index(after: eq)...]).trimmingSpaces())
+                self[String(pair[..<eq]).trimmingSpaces()] = SessionCookies.unquoted(String(pair[pair.index(after: eq)...]).trimmingSpaces())
             } else {
                 self[pair] = ""
             }
@@ -82,7 +82,7 @@ public struct Cookies: Sendable, Hashable, Sequence, ExpressibleByDictionaryLite
             guard let eq = pair.firstIndex(of: "=") else { continue }
             let name = String(pair[..<eq]).trimmingSpaces()
             guard !name.isEmpty else { continue }
-            self[name] = Cookies.unquoted(String(pair[pair.index(after: eq)...]).trimmingSpaces())
+            self[name] = SessionCookies.unquoted(String(pair[pair.index(after: eq)...]).trimmingSpaces())
         }
     }
 
@@ -98,7 +98,7 @@ public struct Cookies: Sendable, Hashable, Sequence, ExpressibleByDictionaryLite
         return value
     }
 
-    public static func == (lhs: Cookies, rhs: Cookies) -> Bool {
+    public static func == (lhs: SessionCookies, rhs: SessionCookies) -> Bool {
         lhs.names == rhs.names && lhs.cookieValues == rhs.cookieValues
     }
 

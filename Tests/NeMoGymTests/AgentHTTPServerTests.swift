@@ -4,16 +4,16 @@ import Testing
 @testable import NeMoGym
 
 @Suite(.timeLimit(.minutes(1)))
-struct HTTPServerTests {
+struct AgentHTTPServerTests {
     /// A handler with a few routes: `GET /`, `POST /echo`, `GET /big` (8 MiB), `GET /sleep?ms=N`, 404 otherwise.
-    static let handler: HTTPHandler = { request in
+    static let handler: AgentHTTPHandler = { request in
         switch (request.method, request.path) {
         case (.get, "/"), (.head, "/"):
             return .json(["status": "ok"])
         case (.post, "/echo"):
-            return HTTPResponse(status: 200, headers: ["Content-Type": "application/octet-stream"], body: request.body)
+            return AgentHTTPResponse(status: 200, headers: ["Content-Type": "application/octet-stream"], body: request.body)
         case (.get, "/big"):
-            return HTTPResponse(status: 200, body: [UInt8](repeating: 0x61, count: 8 << 20))
+            return AgentHTTPResponse(status: 200, body: [UInt8](repeating: 0x61, count: 8 << 20))
         case (.get, "/sleep"):
             let ms = Int(request.query?.split(separator: "=").last ?? "") ?? 100
             try? await Task.sleep(for: .milliseconds(ms))
@@ -24,11 +24,11 @@ struct HTTPServerTests {
     }
 
     static func withServer(
-        _ configuration: HTTPServer.Configuration = .init(),
-        handler: @escaping HTTPHandler = HTTPServerTests.handler,
-        _ body: (HTTPServer, Int) async throws -> Void
+        _ configuration: AgentHTTPServer.Configuration = .init(),
+        handler: @escaping AgentHTTPHandler = AgentHTTPServerTests.handler,
+        _ body: (AgentHTTPServer, Int) async throws -> Void
     ) async throws {
-        let server = HTTPServer(configuration: configuration, handler: handler)
+        let server = AgentHTTPServer(configuration: configuration, handler: handler)
         let port = try await server.start()
         do {
             try await body(server, port)
@@ -41,28 +41,28 @@ struct HTTPServerTests {
 
     @Test func routesRequestsThroughTheHandler() async throws {
         try await Self.withServer { _, port in
-            let client = HTTPClient()
-            let root = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+            let client = ServerClient()
+            let root = try await client.send(ServerClientRequest(url: "http://127.0.0.1:\(port)/"))
             #expect(root.status == 200)
             #expect(root.headers["content-type"] == "application/json")
             #expect(root.bodyText == #"{"status":"ok"}"#)
             #expect(root.headers["Date"] != nil)
 
-            let echo = try await client.send(HTTPClientRequest(method: .post, url: "http://127.0.0.1:\(port)/echo", body: Array("héllo".utf8)))
+            let echo = try await client.send(ServerClientRequest(method: .post, url: "http://127.0.0.1:\(port)/echo", body: Array("héllo".utf8)))
             #expect(echo.status == 200)
             #expect(echo.bodyText == "héllo")
 
-            let missing = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/nope?x=1"))
+            let missing = try await client.send(ServerClientRequest(url: "http://127.0.0.1:\(port)/nope?x=1"))
             #expect(missing.status == 404)
             #expect(missing.bodyText == #"{"detail":"Not Found"}"#)
         }
     }
 
     @Test func passesRequestPartsToTheHandler() async throws {
-        let seen = Mutex<HTTPRequest?>(nil)
+        let seen = Mutex<AgentHTTPRequest?>(nil)
         try await Self.withServer(handler: { request in
             seen.withLock { $0 = request }
-            return HTTPResponse(status: 204)
+            return AgentHTTPResponse(status: 204)
         }) { _, port in
             let socket = try await RawSocket.connect(port: port)
             await socket.send("PUT /a/b?x=1&y=2 HTTP/1.1\r\nHost: h\r\nX-Multi: 1\r\nx-multi: 2\r\nCookie: s=abc; t=1\r\nContent-Length: 3\r\n\r\nabc")
@@ -253,9 +253,9 @@ struct HTTPServerTests {
         try await Self.withServer(.init(headerReadTimeout: .milliseconds(300))) { _, port in
             let stalled = try await RawSocket.connect(port: port)
             await stalled.send("GET / HTTP/1.1\r\nHost: h\r\nX-Partial: ")
-            let client = HTTPClient()
+            let client = ServerClient()
             for _ in 0..<5 {
-                let response = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+                let response = try await client.send(ServerClientRequest(url: "http://127.0.0.1:\(port)/"))
                 #expect(response.status == 200)
             }
             // The header-read timeout closes the stalled connection without a response.
@@ -353,8 +353,8 @@ struct HTTPServerTests {
             await midBody.send("POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc")
             midBody.reset()
             // The server still answers, including a full 8 MiB body (partial writes).
-            let client = HTTPClient()
-            let response = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/big"))
+            let client = ServerClient()
+            let response = try await client.send(ServerClientRequest(url: "http://127.0.0.1:\(port)/big"))
             #expect(response.body.count == 8 << 20)
         }
     }
@@ -372,13 +372,13 @@ struct HTTPServerTests {
             while peak.load(ordering: .relaxed) < total && ContinuousClock.now < end {
                 try? await Task.sleep(for: .milliseconds(5))
             }
-            return HTTPResponse(status: 200, body: request.body)
+            return AgentHTTPResponse(status: 200, body: request.body)
         }) { server, port in
-            let client = HTTPClient(configuration: .init(maxConnectionsPerHost: total))
+            let client = ServerClient(configuration: .init(maxConnectionsPerHost: total))
             let bodies = try await withThrowingTaskGroup(of: String.self) { group in
                 for i in 0..<total {
                     group.addTask {
-                        try await client.send(HTTPClientRequest(method: .post, url: "http://127.0.0.1:\(port)/", body: Array("\(i)".utf8))).bodyText
+                        try await client.send(ServerClientRequest(method: .post, url: "http://127.0.0.1:\(port)/", body: Array("\(i)".utf8))).bodyText
                     }
                 }
                 var all: Set<String> = []
@@ -395,8 +395,8 @@ struct HTTPServerTests {
     @Test func shutdownFinishesInFlightRequests() async throws {
         // Synchronised on events, not sleeps: the handler runs before shutdown begins and returns after.
         let started = Atomic<Bool>(false)
-        let box = Mutex<HTTPServer?>(nil)
-        let server = HTTPServer { request in
+        let box = Mutex<AgentHTTPServer?>(nil)
+        let server = AgentHTTPServer { request in
             guard request.path == "/busy" else { return await Self.handler(request) }
             started.store(true, ordering: .relaxed)
             _ = await GymServeProcess.poll(seconds: 20) { box.withLock { $0 }?.isShuttingDown == true }
@@ -423,7 +423,7 @@ struct HTTPServerTests {
 
     @Test func shutdownCancelsHandlersAfterTheGracePeriod() async throws {
         let cancelled = Atomic<Bool>(false)
-        let server = HTTPServer(configuration: .init(shutdownGracePeriod: .milliseconds(100))) { _ in
+        let server = AgentHTTPServer(configuration: .init(shutdownGracePeriod: .milliseconds(100))) { _ in
             do { try await Task.sleep(for: .seconds(30)) } catch { cancelled.store(true, ordering: .relaxed) }
             return .text("late")
         }
@@ -438,11 +438,11 @@ struct HTTPServerTests {
     }
 
     @Test func shutdownIsSafeBeforeStartAndTwice() async throws {
-        let never = HTTPServer(handler: Self.handler)
+        let never = AgentHTTPServer(handler: Self.handler)
         await never.shutdown()
-        await #expect(throws: HTTPServerError.self) { try await never.start() }
+        await #expect(throws: AgentHTTPServerError.self) { try await never.start() }
 
-        let server = HTTPServer(handler: Self.handler)
+        let server = AgentHTTPServer(handler: Self.handler)
         // Racing start and shutdown: whichever wins, the server ends up stopped.
         async let started = try? server.start()
         async let stopped: Void = server.shutdown()
@@ -456,16 +456,16 @@ struct HTTPServerTests {
 
     @Test func reportsAPortInUseByName() async throws {
         try await Self.withServer { _, port in
-            let second = HTTPServer(configuration: .init(port: port), handler: Self.handler)
-            let error = await #expect(throws: HTTPServerError.self) { try await second.start() }
+            let second = AgentHTTPServer(configuration: .init(port: port), handler: Self.handler)
+            let error = await #expect(throws: AgentHTTPServerError.self) { try await second.start() }
             #expect(error?.code == .addressInUse)
             #expect(error?.message.hasPrefix("port \(port) on 127.0.0.1 is already in use") == true)
         }
     }
 
     @Test func rejectsAnUnknownHost() async throws {
-        let server = HTTPServer(configuration: .init(host: "256.1.1.1.invalid"), handler: Self.handler)
-        let error = await #expect(throws: HTTPServerError.self) { try await server.start() }
+        let server = AgentHTTPServer(configuration: .init(host: "256.1.1.1.invalid"), handler: Self.handler)
+        let error = await #expect(throws: AgentHTTPServerError.self) { try await server.start() }
         #expect(error?.code == .invalidAddress)
         #expect(error?.message.contains("256.1.1.1.invalid") == true)
     }

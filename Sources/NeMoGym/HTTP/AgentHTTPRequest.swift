@@ -2,9 +2,9 @@
 ///
 /// The server has already removed the transfer framing: ``body`` holds the decoded bytes whether the client
 /// sent `Content-Length` or `Transfer-Encoding: chunked`.
-public struct HTTPRequest: Sendable {
-    /// The method, e.g. ``HTTPMethod/post``.
-    public var method: HTTPMethod
+public struct AgentHTTPRequest: Sendable {
+    /// The method, e.g. ``RequestMethod/post``.
+    public var method: RequestMethod
     /// The request target exactly as sent, e.g. `/v1/responses?x=1`.
     public var target: String
     /// The target without its query, not percent-decoded, e.g. `/v1/responses`.
@@ -12,9 +12,9 @@ public struct HTTPRequest: Sendable {
     /// The text after the first `?` of the target, not percent-decoded; `nil` when there is no `?`.
     public var query: String?
     /// The protocol version the client used.
-    public var version: HTTPVersion
+    public var version: HTTPProtocolVersion
     /// The header fields.
-    public var headers: HTTPHeaders
+    public var headers: HeaderFields
     /// The decoded body (empty when there is none).
     public var body: [UInt8]
     /// The client's address as `ip:port` (`[ip]:port` for IPv6), when known.
@@ -22,10 +22,10 @@ public struct HTTPRequest: Sendable {
 
     /// Creates a request; ``path`` and ``query`` are split from `target`.
     public init(
-        method: HTTPMethod,
+        method: RequestMethod,
         target: String,
-        version: HTTPVersion = .http1_1,
-        headers: HTTPHeaders = [:],
+        version: HTTPProtocolVersion = .http1_1,
+        headers: HeaderFields = [:],
         body: [UInt8] = [],
         remoteAddress: String? = nil
     ) {
@@ -52,9 +52,9 @@ public struct HTTPRequest: Sendable {
     }
 
     /// The cookies of the `Cookie` header fields.
-    public var cookies: Cookies {
-        var result = Cookies()
-        for line in headers.values(for: "Cookie") { result = result.merging(Cookies(cookieHeader: line)) }
+    public var cookies: SessionCookies {
+        var result = SessionCookies()
+        for line in headers.values(for: "Cookie") { result = result.merging(SessionCookies(cookieHeader: line)) }
         return result
     }
 

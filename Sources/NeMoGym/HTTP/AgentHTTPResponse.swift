@@ -4,41 +4,41 @@
 /// a handler sets only the fields that describe its content.
 ///
 /// ```swift
-/// let ok = HTTPResponse.json(["status": "ok"])
-/// let missing = HTTPResponse.json(status: 404, ["detail": "Not Found"])
-/// let text = HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: Array("hi".utf8))
+/// let ok = AgentHTTPResponse.json(["status": "ok"])
+/// let missing = AgentHTTPResponse.json(status: 404, ["detail": "Not Found"])
+/// let text = AgentHTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: Array("hi".utf8))
 /// ```
-public struct HTTPResponse: Sendable {
+public struct AgentHTTPResponse: Sendable {
     /// The status code, e.g. `200`.
     public var status: Int
     /// The header fields (without framing fields; the server writes `Content-Length` itself).
-    public var headers: HTTPHeaders
+    public var headers: HeaderFields
     /// The body bytes.
     public var body: [UInt8]
 
     /// Creates a response.
-    public init(status: Int = 200, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+    public init(status: Int = 200, headers: HeaderFields = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
     /// A response whose body is `value` printed as compact JSON, with `Content-Type: application/json`.
-    public static func json(status: Int = 200, _ value: JSONValue, headers: HTTPHeaders = [:]) -> HTTPResponse {
+    public static func json(status: Int = 200, _ value: JSONValue, headers: HeaderFields = [:]) -> AgentHTTPResponse {
         var headers = headers
         if !headers.contains("Content-Type") { headers.add(name: "Content-Type", value: "application/json") }
-        return HTTPResponse(status: status, headers: headers, body: value.jsonBytes())
+        return AgentHTTPResponse(status: status, headers: headers, body: value.jsonBytes())
     }
 
     /// A `text/plain; charset=utf-8` response.
-    public static func text(status: Int = 200, _ text: String, headers: HTTPHeaders = [:]) -> HTTPResponse {
+    public static func text(status: Int = 200, _ text: String, headers: HeaderFields = [:]) -> AgentHTTPResponse {
         var headers = headers
         if !headers.contains("Content-Type") { headers.add(name: "Content-Type", value: "text/plain; charset=utf-8") }
-        return HTTPResponse(status: status, headers: headers, body: Array(text.utf8))
+        return AgentHTTPResponse(status: status, headers: headers, body: Array(text.utf8))
     }
 
     /// Appends one `Set-Cookie` field per cookie (`name=value; Path=/; SameSite=lax`).
-    public mutating func setCookies(_ cookies: Cookies) {
+    public mutating func setCookies(_ cookies: SessionCookies) {
         for line in cookies.setCookieHeaders { headers.add(name: "Set-Cookie", value: line) }
     }
 

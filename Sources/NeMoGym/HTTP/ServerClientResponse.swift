@@ -1,22 +1,22 @@
-/// A complete response received by ``HTTPClient``. Any status is a response, not an error: the caller decides
+/// A complete response received by ``ServerClient``. Any status is a response, not an error: the caller decides
 /// what a `4xx` or `5xx` means.
-public struct HTTPClientResponse: Sendable {
+public struct ServerClientResponse: Sendable {
     /// The status code.
     public var status: Int
-    /// The header fields; repeated fields such as `Set-Cookie` stay separate (see ``HTTPHeaders/values(for:)``).
-    public var headers: HTTPHeaders
+    /// The header fields; repeated fields such as `Set-Cookie` stay separate (see ``HeaderFields/values(for:)``).
+    public var headers: HeaderFields
     /// The decoded body (de-chunked).
     public var body: [UInt8]
 
     /// Creates a response.
-    public init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+    public init(status: Int, headers: HeaderFields = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
     /// The cookies this response set: one per `Set-Cookie` field, attributes dropped, later names win.
-    public var setCookies: Cookies { Cookies(setCookieHeaders: headers.values(for: "Set-Cookie")) }
+    public var setCookies: SessionCookies { SessionCookies(setCookieHeaders: headers.values(for: "Set-Cookie")) }
 
     /// Whether the status is 2xx.
     public var isSuccess: Bool { (200..<300).contains(status) }

@@ -4,13 +4,13 @@
 /// once; ``values(for:)`` returns every value, which is what repeated fields such as `Set-Cookie` need.
 ///
 /// ```swift
-/// var headers: HTTPHeaders = ["Content-Type": "application/json"]
+/// var headers: HeaderFields = ["Content-Type": "application/json"]
 /// headers.add(name: "Set-Cookie", value: "a=1; Path=/")
 /// headers.add(name: "Set-Cookie", value: "b=2; Path=/")
 /// headers["content-type"]            // "application/json"
 /// headers.values(for: "set-cookie")  // ["a=1; Path=/", "b=2; Path=/"]
 /// ```
-public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+public struct HeaderFields: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     /// One header field.
     public typealias Element = (name: String, value: String)
 
@@ -128,7 +128,7 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     }
 
     /// Whether both hold the same fields in the same order (names compared exactly).
-    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+    public static func == (lhs: HeaderFields, rhs: HeaderFields) -> Bool {
         lhs.names == rhs.names && lhs.fieldValues == rhs.fieldValues
     }
 

@@ -1,5 +1,5 @@
-extension HTTPServer {
-    /// Where an ``HTTPServer`` listens and the limits it enforces.
+extension AgentHTTPServer {
+    /// Where an ``AgentHTTPServer`` listens and the limits it enforces.
     ///
     /// The defaults suit an agent server: generous body limits (rollouts carry long conversations), no time
     /// limit on handlers, and timeouts only for clients that stall while sending or sit idle.
@@ -7,7 +7,7 @@ extension HTTPServer {
         /// The address to bind: a numeric IPv4/IPv6 address or a host name. Default `127.0.0.1`;
         /// use `0.0.0.0` (or `::`) to accept connections from other machines.
         public var host: String
-        /// The TCP port; `0` picks a free ephemeral port (``HTTPServer/start()`` returns it). Default `0`.
+        /// The TCP port; `0` picks a free ephemeral port (``AgentHTTPServer/start()`` returns it). Default `0`.
         public var port: Int
         /// The largest request head (request line plus header fields) accepted; larger ones get `431`.
         /// Default 64 KiB.
@@ -25,11 +25,11 @@ extension HTTPServer {
         /// timeout only catches a body that stops); past it the request gets `408` and the connection is
         /// closed. Default 5 minutes.
         public var requestBodyTimeout: Duration
-        /// How long ``HTTPServer/shutdown()`` lets in-flight requests finish before it cancels them. Default 5 s.
+        /// How long ``AgentHTTPServer/shutdown()`` lets in-flight requests finish before it cancels them. Default 5 s.
         public var shutdownGracePeriod: Duration
         /// The `listen` backlog. Default 1024.
         public var backlog: Int
-        /// Whether ``HTTPServer/start()`` raises the soft open-file limit (see ``OpenFileLimit``). Default `true`.
+        /// Whether ``AgentHTTPServer/start()`` raises the soft open-file limit (see ``OpenFileLimit``). Default `true`.
         public var raisesOpenFileLimit: Bool
 
         /// Creates a configuration; every parameter has the default described on its property.

@@ -1,5 +1,5 @@
 /// An HTTP protocol version, `HTTP/1.1` or `HTTP/1.0`.
-public struct HTTPVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct HTTPProtocolVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The major version.
     public var major: Int
     /// The minor version.
@@ -12,15 +12,15 @@ public struct HTTPVersion: Sendable, Hashable, Comparable, CustomStringConvertib
     }
 
     /// `HTTP/1.1`.
-    public static let http1_1 = HTTPVersion(major: 1, minor: 1)
+    public static let http1_1 = HTTPProtocolVersion(major: 1, minor: 1)
     /// `HTTP/1.0`.
-    public static let http1_0 = HTTPVersion(major: 1, minor: 0)
+    public static let http1_0 = HTTPProtocolVersion(major: 1, minor: 0)
 
     /// `HTTP/1.1`.
     public var description: String { "HTTP/\(major).\(minor)" }
 
     /// Orders by major, then minor version.
-    public static func < (lhs: HTTPVersion, rhs: HTTPVersion) -> Bool {
+    public static func < (lhs: HTTPProtocolVersion, rhs: HTTPProtocolVersion) -> Bool {
         (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
     }
 }

@@ -1,5 +1,5 @@
-extension HTTPClient {
-    /// Pooling, retry and timeout settings of an ``HTTPClient``.
+extension ServerClient {
+    /// Pooling, retry and timeout settings of an ``ServerClient``.
     ///
     /// The defaults follow NeMo Gym's client (see DECISIONS D5): no timeouts at all (a generation may run for
     /// hours without sending a byte), connection refused or reset retried every 0.5 s without limit, HTTP error
@@ -10,9 +10,9 @@ extension HTTPClient {
         /// How long an unused keep-alive connection stays in the pool. Default 15 s.
         public var idleConnectionLifetime: Duration
         /// How long a request may make no progress (connecting, sending, or waiting for response bytes) before
-        /// it fails with ``HTTPClientError/Code/timedOut``. Default `nil`: no idle timeout.
+        /// it fails with ``ServerClientError/Code/timedOut``. Default `nil`: no idle timeout.
         public var idleTimeout: Duration?
-        /// The longest a whole ``HTTPClient/send(_:)`` may take, retries included. Default `nil`: no limit.
+        /// The longest a whole ``ServerClient/send(_:)`` may take, retries included. Default `nil`: no limit.
         public var totalTimeout: Duration?
         /// The pause between attempts after a refused or reset connection. Default 0.5 s.
         public var retryDelay: Duration
@@ -22,7 +22,7 @@ extension HTTPClient {
         /// The largest response head accepted. Default 1 MiB.
         public var maxResponseHeadBytes: Int
         /// The largest response body accepted; a larger one (declared in `Content-Length` or as it arrives)
-        /// fails with ``HTTPClientError/Code/responseTooLarge`` and its connection is closed. Default 1 GiB.
+        /// fails with ``ServerClientError/Code/responseTooLarge`` and its connection is closed. Default 1 GiB.
         /// A declared length is never allocated up front (at most 1 MiB is reserved; buffers grow as bytes arrive).
         public var maxResponseBodyBytes: Int
         /// Told, in one sentence naming the URL, the error and how long, when a request has kept retrying for

@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-/// An HTTP/1.1 server on POSIX sockets that answers every request with an ``HTTPHandler``.
+/// An HTTP/1.1 server on POSIX sockets that answers every request with an ``AgentHTTPHandler``.
 ///
 /// Each connection is served by one task that reads requests, awaits the handler and writes responses; socket
 /// readiness comes from `DispatchSource`s on the global queue, so no thread ever blocks in `recv` and the
@@ -22,17 +22,17 @@ import Darwin
 /// ``OpenFileLimit``).
 ///
 /// ```swift
-/// let server = HTTPServer(configuration: .init(host: "0.0.0.0", port: 8000)) { request in
+/// let server = AgentHTTPServer(configuration: .init(host: "0.0.0.0", port: 8000)) { request in
 ///     .json(["status": "ok"])
 /// }
 /// let port = try await server.start()
 /// print("listening on port \(port)")
 /// await server.runUntilTerminated()
 /// ```
-public final class HTTPServer: Sendable {
+public final class AgentHTTPServer: Sendable {
     /// The configuration the server was created with.
     public let configuration: Configuration
-    let handler: HTTPHandler
+    let handler: AgentHTTPHandler
 
     private enum Phase { case idle, starting, running, stopping, stopped }
 
@@ -53,7 +53,7 @@ public final class HTTPServer: Sendable {
     var isShuttingDown: Bool { stopping.load(ordering: .acquiring) }
 
     /// Creates a server; nothing happens until ``start()``.
-    public init(configuration: Configuration = Configuration(), handler: @escaping HTTPHandler) {
+    public init(configuration: Configuration = Configuration(), handler: @escaping AgentHTTPHandler) {
         self.configuration = configuration
         self.handler = handler
     }
@@ -67,13 +67,13 @@ public final class HTTPServer: Sendable {
     /// Binds the socket and starts accepting connections.
     ///
     /// - Returns: the bound port (the ephemeral one when ``Configuration/port`` is `0`).
-    /// - Throws: ``HTTPServerError``, e.g. `.addressInUse` with "port 8000 on 127.0.0.1 is already in use".
+    /// - Throws: ``AgentHTTPServerError``, e.g. `.addressInUse` with "port 8000 on 127.0.0.1 is already in use".
     @discardableResult
-    public func start() async throws(HTTPServerError) -> Int {
+    public func start() async throws(AgentHTTPServerError) -> Int {
         let config = configuration
-        try state.withLock { s throws(HTTPServerError) in
+        try state.withLock { s throws(AgentHTTPServerError) in
             guard s.phase == .idle else {
-                throw HTTPServerError(code: .alreadyStarted, message: "the server for \(config.host):\(config.port) was already started or shut down; create a new HTTPServer")
+                throw AgentHTTPServerError(code: .alreadyStarted, message: "the server for \(config.host):\(config.port) was already started or shut down; create a new AgentHTTPServer")
             }
             s.phase = .starting
         }
@@ -82,14 +82,14 @@ public final class HTTPServer: Sendable {
         }
         guard (0...65535).contains(config.port) else {
             state.withLock { $0.phase = .idle }
-            throw HTTPServerError(code: .invalidAddress, message: "port \(config.port) is out of range; expected 0...65535 (0 picks a free port)")
+            throw AgentHTTPServerError(code: .invalidAddress, message: "port \(config.port) is out of range; expected 0...65535 (0 picks a free port)")
         }
         let addresses: [SocketAddress]
         switch await SocketAddress.resolve(host: config.host, port: config.port) {
         case .success(let a): addresses = a
         case .failure(let error):
             state.withLock { $0.phase = .idle }
-            throw HTTPServerError(code: .invalidAddress, message: "cannot listen on \(config.host):\(config.port): \(error.message)")
+            throw AgentHTTPServerError(code: .invalidAddress, message: "cannot listen on \(config.host):\(config.port): \(error.message)")
         }
         let listener: SocketListener
         do {

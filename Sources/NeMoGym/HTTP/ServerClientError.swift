@@ -1,8 +1,8 @@
-/// Why ``HTTPClient/send(_:)`` got no response. HTTP error statuses are not errors: they are responses.
+/// Why ``ServerClient/send(_:)`` got no response. HTTP error statuses are not errors: they are responses.
 ///
 /// The message names the URL and the cause, e.g.
 /// `could not connect to http://127.0.0.1:9/v1/responses: connection refused (retried for 60 s)`.
-public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
+public struct ServerClientError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Kind: Hashable, Sendable { case invalidURL, connectionFailed, timedOut, invalidResponse, responseTooLarge, cancelled }
@@ -16,9 +16,9 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
         /// The idle or total timeout configured on the client passed.
         public static let timedOut = Code(kind: .timedOut)
         /// The server's reply is not valid HTTP/1.x, or its head exceeds
-        /// ``HTTPClient/Configuration/maxResponseHeadBytes``.
+        /// ``ServerClient/Configuration/maxResponseHeadBytes``.
         public static let invalidResponse = Code(kind: .invalidResponse)
-        /// The response body is larger than ``HTTPClient/Configuration/maxResponseBodyBytes`` (declared or as it
+        /// The response body is larger than ``ServerClient/Configuration/maxResponseBodyBytes`` (declared or as it
         /// arrived); nothing beyond the limit is read or allocated.
         public static let responseTooLarge = Code(kind: .responseTooLarge)
         /// The calling task was cancelled.

@@ -1,7 +1,7 @@
 /// An HTTP request method such as `GET` or `POST`.
 ///
 /// Methods are case-sensitive tokens; any token a client sends is representable.
-public struct HTTPMethod: RawRepresentable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct RequestMethod: RawRepresentable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
     /// The method token as sent on the wire, e.g. `"POST"`.
     public let rawValue: String
 
@@ -15,17 +15,17 @@ public struct HTTPMethod: RawRepresentable, Sendable, Hashable, ExpressibleByStr
     public var description: String { rawValue }
 
     /// `GET`.
-    public static let get = HTTPMethod(rawValue: "GET")
+    public static let get = RequestMethod(rawValue: "GET")
     /// `HEAD`.
-    public static let head = HTTPMethod(rawValue: "HEAD")
+    public static let head = RequestMethod(rawValue: "HEAD")
     /// `POST`.
-    public static let post = HTTPMethod(rawValue: "POST")
+    public static let post = RequestMethod(rawValue: "POST")
     /// `PUT`.
-    public static let put = HTTPMethod(rawValue: "PUT")
+    public static let put = RequestMethod(rawValue: "PUT")
     /// `PATCH`.
-    public static let patch = HTTPMethod(rawValue: "PATCH")
+    public static let patch = RequestMethod(rawValue: "PATCH")
     /// `DELETE`.
-    public static let delete = HTTPMethod(rawValue: "DELETE")
+    public static let delete = RequestMethod(rawValue: "DELETE")
     /// `OPTIONS`.
-    public static let options = HTTPMethod(rawValue: "OPTIONS")
+    public static let options = RequestMethod(rawValue: "OPTIONS")
 }

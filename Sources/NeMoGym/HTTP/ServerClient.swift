@@ -3,13 +3,13 @@ import Synchronization
 
 /// An HTTP client for calls between NeMo Gym servers: keep-alive pooling, D5 retries, no timeouts by default.
 ///
-/// `http://` URLs go through an in-house HTTP/1.1 client on POSIX sockets (the same parser as ``HTTPServer``):
+/// `http://` URLs go through an in-house HTTP/1.1 client on POSIX sockets (the same parser as ``AgentHTTPServer``):
 /// a pool per host and port with at most ``Configuration/maxConnectionsPerHost`` connections (requests beyond it
 /// wait), idle connections kept for ``Configuration/idleConnectionLifetime``. No connection is opened within a
 /// safe margin of the process's descriptor limit: requests wait for a descriptor instead (see
 /// ``OpenFileLimit``). `https://` URLs go through one
 /// `URLSession` with automatic cookie handling off. Cookies are never stored: send them yourself in a `Cookie`
-/// header and read the ones a reply set from ``HTTPClientResponse/setCookies``.
+/// header and read the ones a reply set from ``ServerClientResponse/setCookies``.
 ///
 /// Retries (DECISIONS D5): a connection that is refused, reset or closed before any byte of the response head
 /// arrived is retried every ``Configuration/retryDelay`` until ``Configuration/maxRetryDuration`` (no limit by
@@ -19,13 +19,13 @@ import Synchronization
 /// returned, never retried.
 ///
 /// ```swift
-/// let client = HTTPClient(configuration: .init(maxRetryDuration: .seconds(60)))
+/// let client = ServerClient(configuration: .init(maxRetryDuration: .seconds(60)))
 /// let response = try await client.send(.json(url: "http://127.0.0.1:8000/run", ["responses_create_params": [:]]))
 /// if response.isSuccess { let result = try response.json() }
 /// ```
-public final class HTTPClient: Sendable {
+public final class ServerClient: Sendable {
     /// A shared client with the default configuration.
-    public static let shared = HTTPClient()
+    public static let shared = ServerClient()
 
     /// The configuration the client was created with.
     public let configuration: Configuration
@@ -68,11 +68,11 @@ public final class HTTPClient: Sendable {
 
     /// Sends `request` and returns the complete response, whatever its status.
     ///
-    /// - Throws: ``HTTPClientError``: `.invalidURL`, `.connectionFailed` once retries are exhausted,
+    /// - Throws: ``ServerClientError``: `.invalidURL`, `.connectionFailed` once retries are exhausted,
     ///   `.timedOut` (only with a configured timeout), `.invalidResponse`, `.responseTooLarge`, or `.cancelled`
     ///   when the task is cancelled: at every wait (connecting, sending, reading, the pause between retries,
     ///   waiting for a pool slot or a descriptor), and the connection in use is then closed, never pooled.
-    public func send(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
+    public func send(_ request: ServerClientRequest) async throws(ServerClientError) -> ServerClientResponse {
         let url = try parsedURL(request.url)
         let start = ContinuousClock.now
         let totalDeadline: UInt64 = configuration.totalTimeout.map { ChannelWatchdog.deadline(in: $0.seconds) } ?? 0
@@ -80,7 +80,7 @@ public final class HTTPClient: Sendable {
         var lastNotice: ContinuousClock.Instant?
         while true {
             if Task.isCancelled { throw cancelled(request) }
-            let outcome: Result<HTTPClientResponse, Attempt>
+            let outcome: Result<ServerClientResponse, Attempt>
             if url.scheme == "http" {
                 outcome = await sendHTTP(request, url: url, totalDeadline: totalDeadline)
             } else {
@@ -97,7 +97,7 @@ public final class HTTPClient: Sendable {
                 // A nonzero cap allows at least one retry, however long the first attempt took (a busy machine).
                 if let cap = configuration.maxRetryDuration, cap == .zero || (failures > 1 && elapsed + configuration.retryDelay > cap) {
                     let suffix = failures > 1 ? " (retried for \(Self.format(elapsed, decimals: 1)))" : ""
-                    throw HTTPClientError(code: .connectionFailed, url: request.url, message: "could not connect to \(request.url): \(why)\(suffix)")
+                    throw ServerClientError(code: .connectionFailed, url: request.url, message: "could not connect to \(request.url): \(why)\(suffix)")
                 }
                 if totalDeadline != 0,
                    ChannelWatchdog.deadline(in: configuration.retryDelay.seconds) > totalDeadline {
@@ -123,7 +123,7 @@ public final class HTTPClient: Sendable {
     }
 
     /// `text` parsed, from the cache when it was seen before (the cache holds at most 1,024 URLs).
-    private func parsedURL(_ text: String) throws(HTTPClientError) -> HTTPClientURL {
+    private func parsedURL(_ text: String) throws(ServerClientError) -> HTTPClientURL {
         if let cached = parsedURLs.withLock({ $0[text] }) { return cached }
         switch HTTPClientURL.parse(text) {
         case .success(let url):
@@ -139,10 +139,10 @@ public final class HTTPClient: Sendable {
 
     private enum Attempt: Error {
         case retryable(String)
-        case fatal(HTTPClientError)
+        case fatal(ServerClientError)
     }
 
-    private func sendHTTP(_ request: HTTPClientRequest, url: HTTPClientURL, totalDeadline: UInt64) async -> Result<HTTPClientResponse, Attempt> {
+    private func sendHTTP(_ request: ServerClientRequest, url: HTTPClientURL, totalDeadline: UInt64) async -> Result<ServerClientResponse, Attempt> {
         let key = HTTPConnectionPool.Key(host: url.host, port: url.port)
         let limits = HTTPClientConnection.Limits(
             maxHeadBytes: configuration.maxResponseHeadBytes,
@@ -212,25 +212,25 @@ public final class HTTPClient: Sendable {
         }
     }
 
-    private func map(_ failure: HTTPClientConnection.Failure, _ request: HTTPClientRequest) -> Attempt {
+    private func map(_ failure: HTTPClientConnection.Failure, _ request: ServerClientRequest) -> Attempt {
         switch failure {
         case .connectFailed(let why), .closedBeforeResponse(let why):
             return .retryable(why)
         case .closedDuringResponse(let why):
             // D5: once a byte of the response arrived, the server has the request; sending it again could repeat
             // a costly generation, so the failure surfaces instead.
-            return .fatal(HTTPClientError(
+            return .fatal(ServerClientError(
                 code: .connectionFailed, url: request.url,
                 message: "the connection to \(request.url) was lost after the response had begun (\(why)); the request was not sent again"))
         case .invalid(let why):
-            return .fatal(HTTPClientError(code: .invalidResponse, url: request.url, message: "invalid response from \(request.url): \(why)"))
+            return .fatal(ServerClientError(code: .invalidResponse, url: request.url, message: "invalid response from \(request.url): \(why)"))
         case .bodyTooLarge(let declared):
             let limit = Self.describeBytes(configuration.maxResponseBodyBytes)
             let what = declared.map { "declares a body of \($0) bytes" } ?? "has a body larger than that"
-            return .fatal(HTTPClientError(
+            return .fatal(ServerClientError(
                 code: .responseTooLarge, url: request.url,
                 message: "the response from \(request.url) \(what), over the client's limit of \(limit); "
-                    + "raise HTTPClient.Configuration.maxResponseBodyBytes if answers that large are expected"))
+                    + "raise ServerClient.Configuration.maxResponseBodyBytes if answers that large are expected"))
         case .timedOut:
             return .fatal(timedOut(request, after: nil))
         case .cancelled:
@@ -238,26 +238,26 @@ public final class HTTPClient: Sendable {
         }
     }
 
-    private func sendHTTPS(_ request: HTTPClientRequest, totalDeadline: UInt64) async -> Result<HTTPClientResponse, Attempt> {
+    private func sendHTTPS(_ request: ServerClientRequest, totalDeadline: UInt64) async -> Result<ServerClientResponse, Attempt> {
         let transport = https.withLock { t in
             if let t { return t }
             let made = URLSessionTransport(maxConnectionsPerHost: configuration.maxConnectionsPerHost, idleTimeout: configuration.idleTimeout?.seconds)
             t = made
             return made
         }
-        let result: Result<HTTPClientResponse, URLSessionTransport.Failure>
+        let result: Result<ServerClientResponse, URLSessionTransport.Failure>
         if totalDeadline == 0 {
             result = await transport.send(request)
         } else {
             let now = DispatchTime.now().uptimeNanoseconds
             let remaining = totalDeadline > now ? totalDeadline - now : 0
-            result = await withTaskGroup(of: Result<HTTPClientResponse, URLSessionTransport.Failure>?.self) { group in
+            result = await withTaskGroup(of: Result<ServerClientResponse, URLSessionTransport.Failure>?.self) { group in
                 group.addTask { await transport.send(request) }
                 group.addTask {
                     try? await Task.sleep(for: .nanoseconds(Int64(clamping: remaining)))
                     return Task.isCancelled ? nil : .failure(.timedOut)
                 }
-                var first: Result<HTTPClientResponse, URLSessionTransport.Failure> = .failure(.cancelled)
+                var first: Result<ServerClientResponse, URLSessionTransport.Failure> = .failure(.cancelled)
                 for await r in group {
                     if let r {
                         first = r
@@ -272,11 +272,11 @@ public final class HTTPClient: Sendable {
         case .success(let r): return .success(r)
         case .failure(.retryable(let why)): return .failure(.retryable(why))
         case .failure(.invalidURL):
-            return .failure(.fatal(HTTPClientError(code: .invalidURL, url: request.url, message: "invalid URL '\(request.url)'; expected https://host[:port]/path")))
+            return .failure(.fatal(ServerClientError(code: .invalidURL, url: request.url, message: "invalid URL '\(request.url)'; expected https://host[:port]/path")))
         case .failure(.timedOut): return .failure(.fatal(timedOut(request, after: nil)))
         case .failure(.cancelled): return .failure(.fatal(cancelled(request)))
         case .failure(.other(let why)):
-            return .failure(.fatal(HTTPClientError(code: .connectionFailed, url: request.url, message: "request to \(request.url) failed: \(why)")))
+            return .failure(.fatal(ServerClientError(code: .connectionFailed, url: request.url, message: "request to \(request.url) failed: \(why)")))
         }
     }
 
@@ -294,16 +294,16 @@ public final class HTTPClient: Sendable {
         }
     }
 
-    private func cancelled(_ request: HTTPClientRequest) -> HTTPClientError {
-        HTTPClientError(code: .cancelled, url: request.url, message: "the request to \(request.url) was cancelled")
+    private func cancelled(_ request: ServerClientRequest) -> ServerClientError {
+        ServerClientError(code: .cancelled, url: request.url, message: "the request to \(request.url) was cancelled")
     }
 
-    private func timedOut(_ request: HTTPClientRequest, after why: String?) -> HTTPClientError {
+    private func timedOut(_ request: ServerClientRequest, after why: String?) -> ServerClientError {
         var limits: [String] = []
         if let t = configuration.idleTimeout { limits.append("idle timeout \(Self.format(t))") }
         if let t = configuration.totalTimeout { limits.append("total timeout \(Self.format(t))") }
         let detail = why.map { " (last error: \($0))" } ?? ""
-        return HTTPClientError(code: .timedOut, url: request.url,
+        return ServerClientError(code: .timedOut, url: request.url,
                                message: "the request to \(request.url) timed out (\(limits.joined(separator: ", ")))\(detail)")
     }
 
@@ -335,7 +335,7 @@ public final class HTTPClient: Sendable {
     /// Bodies at least this large are written after the head instead of being copied behind it.
     static let separateBodyThreshold = 16 * 1024
 
-    static func serialize(_ request: HTTPClientRequest, url: HTTPClientURL, includingBody: Bool = true) -> [UInt8] {
+    static func serialize(_ request: ServerClientRequest, url: HTTPClientURL, includingBody: Bool = true) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(128 + request.headers.count * 48 + (includingBody ? request.body?.count ?? 0 : 0))
         HTTPWire.append(request.method.rawValue, to: &out)
@@ -348,8 +348,8 @@ public final class HTTPClient: Sendable {
             HTTPWire.appendCRLF(to: &out)
         }
         request.headers.forEachField { name, value in
-            if value.isEmpty || HTTPHeaders.equalsIgnoringCase(name, "Content-Length")
-                || HTTPHeaders.equalsIgnoringCase(name, "Transfer-Encoding") || HTTPHeaders.equalsIgnoringCase(name, "Connection") {
+            if value.isEmpty || HeaderFields.equalsIgnoringCase(name, "Content-Length")
+                || HeaderFields.equalsIgnoringCase(name, "Transfer-Encoding") || HeaderFields.equalsIgnoringCase(name, "Connection") {
                 return
             }
             HTTPWire.appendSanitized(name, to: &out)

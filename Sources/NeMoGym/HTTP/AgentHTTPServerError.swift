@@ -1,5 +1,5 @@
-/// Why an ``HTTPServer`` could not start.
-public struct HTTPServerError: Error, Sendable, Hashable, CustomStringConvertible {
+/// Why an ``AgentHTTPServer`` could not start.
+public struct AgentHTTPServerError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Kind: Hashable, Sendable { case addressInUse, invalidAddress, bindFailed, alreadyStarted }
@@ -11,7 +11,7 @@ public struct HTTPServerError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let invalidAddress = Code(kind: .invalidAddress)
         /// Creating, binding or listening on the socket failed for another reason (see the message).
         public static let bindFailed = Code(kind: .bindFailed)
-        /// ``HTTPServer/start()`` was called twice or after ``HTTPServer/shutdown()``.
+        /// ``AgentHTTPServer/start()`` was called twice or after ``AgentHTTPServer/shutdown()``.
         public static let alreadyStarted = Code(kind: .alreadyStarted)
 
         /// The code's name, e.g. `addressInUse`.
