@@ -3,6 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "NeMoGym",
+    // Synchronization's Mutex and Atomic need macOS 15 / iOS 18; Linux needs nothing.
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "NeMoGym", targets: ["NeMoGym"]),
         .executable(name: "swift-gym", targets: ["swift-gym"]),
@@ -10,11 +12,14 @@ let package = Package(
     ],
     dependencies: [],
     targets: [
+        // The library: what `import NeMoGym` shows.
         .target(name: "NeMoGym", path: "Sources/NeMoGym"),
-        .executableTarget(name: "swift-gym", dependencies: ["NeMoGym"], path: "Sources/Examples/swift-gym"),
+        // The command-line tool's code (commands, argument parsing, tables, progress, the benchmark driver).
+        .target(name: "SwiftGymCLI", dependencies: ["NeMoGym"], path: "Sources/SwiftGymCLI"),
+        .executableTarget(name: "swift-gym", dependencies: ["SwiftGymCLI"], path: "Sources/Examples/swift-gym"),
         .executableTarget(name: "custom-agent", dependencies: ["NeMoGym"], path: "Sources/Examples/custom-agent"),
         .executableTarget(name: "json-bench", dependencies: ["NeMoGym"], path: "Sources/Examples/json-bench"),
-        .testTarget(name: "NeMoGymTests", dependencies: ["NeMoGym"], path: "Tests/NeMoGymTests"),
+        .testTarget(name: "NeMoGymTests", dependencies: ["NeMoGym", "SwiftGymCLI"], path: "Tests/NeMoGymTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -67,3 +67,8 @@ extension RolloutFailure: LocalizedError {
     /// The failure's class and detail.
     public var errorDescription: String? { description }
 }
+
+extension RolloutEndpointError: LocalizedError {
+    /// The message, naming the URL or the agents.
+    public var errorDescription: String? { description }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NeMoGym
+@testable import SwiftGymCLI
 
 /// Hydra-style overrides (`key=value`, `+key=value`, `++key=value`) applied after the config files.
 @Suite struct ConfigOverrideTests {

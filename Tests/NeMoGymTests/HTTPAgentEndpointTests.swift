@@ -104,7 +104,7 @@ import Testing
 
     @Test func checkReachableOnADeadURLThrowsOneClearMessage() async throws {
         let url = try await LoopbackServers.refusedURL()
-        let error = await #expect(throws: CollectSetupError.self) { try await HTTPAgentEndpoint(agentURL: url).checkReachable() }
+        let error = await #expect(throws: RolloutEndpointError.self) { try await HTTPAgentEndpoint(agentURL: url).checkReachable() }
         let message = try #require(error?.description)
         #expect(message.contains("the agent at \(url) is not reachable"))
         #expect(message.contains("gym serve"))
@@ -119,7 +119,7 @@ import Testing
             return .json(["status": "ok"])
         }
         let endpoint = HTTPAgentEndpoint(agentURL: url, setupTimeout: .milliseconds(200))
-        let error = await #expect(throws: CollectSetupError.self) { try await endpoint.checkReachable() }
+        let error = await #expect(throws: RolloutEndpointError.self) { try await endpoint.checkReachable() }
         #expect(error?.description.contains("the agent at \(url) is not reachable") == true)
         #expect(error?.description.contains("timeout") == true)
         await server.shutdown()
@@ -168,7 +168,7 @@ import Testing
         #expect(failure?.detail.contains("no agent named 'code_agent'") == true)
         #expect(failure?.detail.contains("math_agent") == true)
 
-        let error = #expect(throws: CollectSetupError.self) { try endpoint.checkAgentsKnown(["math_agent", "code_agent"]) }
+        let error = #expect(throws: RolloutEndpointError.self) { try endpoint.checkAgentsKnown(["math_agent", "code_agent"]) }
         let message = try #require(error?.description)
         #expect(message.contains(headURL))
         #expect(message.contains("'code_agent'"))
@@ -184,7 +184,7 @@ import Testing
         let (head, headURL) = try await LoopbackServers.headServer(config: config)
         let endpoint = HTTPAgentEndpoint(headServer: headURL)
         try await endpoint.checkReachable()
-        let error = #expect(throws: CollectSetupError.self) { try endpoint.checkAgentsKnown(["portless_agent"]) }
+        let error = #expect(throws: RolloutEndpointError.self) { try endpoint.checkAgentsKnown(["portless_agent"]) }
         #expect(error?.description.contains("'portless_agent'") == true)
         #expect(error?.description.contains("no port") == true)
         for server in [agent, head] { await server.shutdown() }
@@ -192,7 +192,7 @@ import Testing
 
     @Test func headServerWithoutAgentsFailsClearly() async throws {
         let (head, headURL) = try await LoopbackServers.headServer(config: LoopbackServers.config(agents: []))
-        let error = await #expect(throws: CollectSetupError.self) { try await HTTPAgentEndpoint(headServer: headURL).checkReachable() }
+        let error = await #expect(throws: RolloutEndpointError.self) { try await HTTPAgentEndpoint(headServer: headURL).checkReachable() }
         #expect(error?.description.contains("the head server at \(headURL)") == true)
         #expect(error?.description.contains("no agent instance") == true)
         await head.shutdown()
@@ -200,7 +200,7 @@ import Testing
 
     @Test func unreachableHeadServerFailsClearly() async throws {
         let url = try await LoopbackServers.refusedURL()
-        let error = await #expect(throws: CollectSetupError.self) { try await HTTPAgentEndpoint(headServer: url).checkReachable() }
+        let error = await #expect(throws: RolloutEndpointError.self) { try await HTTPAgentEndpoint(headServer: url).checkReachable() }
         #expect(error?.description.contains("the head server at \(url) is not reachable") == true)
         #expect(error?.description.contains("fix --head-server") == true)
         #expect(error?.description.contains("\n") == false)
@@ -209,7 +209,7 @@ import Testing
     @Test func headServerAgentThatIsDownFailsClearly() async throws {
         let deadAgent = try await LoopbackServers.refusedURL()
         let (head, headURL) = try await LoopbackServers.headServer(config: LoopbackServers.config(agents: [("a", LoopbackServers.port(of: deadAgent))]))
-        let error = await #expect(throws: CollectSetupError.self) { try await HTTPAgentEndpoint(headServer: headURL).checkReachable() }
+        let error = await #expect(throws: RolloutEndpointError.self) { try await HTTPAgentEndpoint(headServer: headURL).checkReachable() }
         #expect(error?.description.contains("\(deadAgent) is not reachable") == true)
         #expect(error?.description.contains("'a'") == true)
         await head.shutdown()
@@ -222,7 +222,7 @@ import Testing
     ])
     func headServerWithABadConfigAnswerFailsClearly(_ answer: AgentHTTPResponse, _ expected: String) async throws {
         let (head, headURL) = try await LoopbackServers.headServer(config: "", configAnswer: answer)
-        let error = await #expect(throws: CollectSetupError.self) { try await HTTPAgentEndpoint(headServer: headURL).checkReachable() }
+        let error = await #expect(throws: RolloutEndpointError.self) { try await HTTPAgentEndpoint(headServer: headURL).checkReachable() }
         #expect(error?.description.contains(headURL + "/global_config_dict_yaml") == true)
         #expect(error?.description.contains(expected) == true)
         await head.shutdown()

@@ -1,6 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import NeMoGym
+import SwiftGymCLI
 
 exit(await GymCLI.main(Array(CommandLine.arguments.dropFirst())))

@@ -5,10 +5,10 @@
 /// Similarity.ratio("swe_agent", "swe_agents")                       // ≈ 0.947
 /// Similarity.closeMatches("polcy_model", in: ["policy_model"])      // ["policy_model"]
 /// ```
-public enum Similarity {
+package enum Similarity {
     /// `difflib.SequenceMatcher(None, a, b).ratio()`: twice the matched characters over the total length
     /// (1 for equal strings, 0 when nothing matches). Compares Unicode scalars; no junk heuristic.
-    public static func ratio(_ a: String, _ b: String) -> Double {
+    package static func ratio(_ a: String, _ b: String) -> Double {
         let x = Array(a.unicodeScalars)
         let y = Array(b.unicodeScalars)
         let total = x.count + y.count
@@ -18,7 +18,7 @@ public enum Similarity {
 
     /// `difflib.get_close_matches(word, candidates, n, cutoff)`: the best candidates scoring at least
     /// `cutoff`, best first; equal scores keep the candidates' order.
-    public static func closeMatches(_ word: String, in candidates: [String], count: Int = 3,
+    package static func closeMatches(_ word: String, in candidates: [String], count: Int = 3,
                                     cutoff: Double = 0.6) -> [String] {
         let scored = candidates.enumerated().compactMap { index, candidate -> (Double, Int, String)? in
             let score = ratio(word, candidate)

@@ -65,7 +65,7 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
 
     /// Checks `GET /` on the agent (or reads the head server's config and checks every agent), each call
     /// failing at once on a refused connection and after the setup timeout (30 s) on a silent server.
-    /// - Throws: ``CollectSetupError`` with one clear message when something is unreachable.
+    /// - Throws: ``RolloutEndpointError`` with one clear message when something is unreachable.
     public func checkReachable() async throws {
         switch source {
         case .agentURL(let url):
@@ -81,7 +81,7 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
             agents.withLock { $0 = Agents(urls: urls, portless: portless.sorted()) }
             guard !urls.isEmpty else {
                 let note = portless.isEmpty ? "" : " (\(Self.quoted(portless)) have no port)"
-                throw CollectSetupError(message: "the head server at \(head) knows no agent instance with a host and port\(note); "
+                throw RolloutEndpointError(message: "the head server at \(head) knows no agent instance with a host and port\(note); "
                                         + "start the agents through it (gym env start, legacy ng_run) or use --agent-url")
             }
             for (name, url) in urls.sorted(by: { $0.key < $1.key }) { try await ping(url, what: "the agent '\(name)'") }
@@ -95,16 +95,16 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
         do {
             answer = try await setupClient.send(ServerClientRequest(url: url))
         } catch {
-            throw CollectSetupError(message: "could not read the config from the head server at \(url): \(error)")
+            throw RolloutEndpointError(message: "could not read the config from the head server at \(url): \(error)")
         }
         guard answer.isSuccess, let yaml = (try? answer.json())?.string else {
-            throw CollectSetupError(message: "the head server at \(url) answered with HTTP \(answer.status) and no YAML string "
+            throw RolloutEndpointError(message: "the head server at \(url) answered with HTTP \(answer.status) and no YAML string "
                                     + "(expected a JSON string holding the config); check that --head-server points at a NeMo Gym head server")
         }
         do {
             return try GlobalConfig.parse(yaml, source: url)
         } catch {
-            throw CollectSetupError(message: "the head server at \(url) sent YAML that is not a valid config: \(Self.oneLine(error))")
+            throw RolloutEndpointError(message: "the head server at \(url) sent YAML that is not a valid config: \(Self.oneLine(error))")
         }
     }
 
@@ -113,7 +113,7 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
 
     /// Checks, after ``checkReachable()``, that the head server knows every agent in `names` (the rows'
     /// `agent_ref.name`s); with a single agent URL every name is accepted.
-    /// - Throws: ``CollectSetupError`` naming the unknown agents and listing the known ones.
+    /// - Throws: ``RolloutEndpointError`` naming the unknown agents and listing the known ones.
     public func checkAgentsKnown(_ names: some Sequence<String>) throws {
         guard case .headServer(let head) = source else { return }
         let known = agents.withLock { $0 }
@@ -123,14 +123,14 @@ public final class HTTPAgentEndpoint: RolloutAgentEndpoint {
         var message = "the head server at \(head) has no agent instance named \(Self.quoted(unknown)) (used by the rows' agent_ref.name or --agent)"
         if !portless.isEmpty { message += "; \(Self.quoted(portless)) in its config \(portless.count == 1 ? "has" : "have") no port" }
         message += "; known agents: \(known.urls.keys.sorted().joined(separator: ", ")). Fix --agent or the rows' agent_ref"
-        throw CollectSetupError(message: message)
+        throw RolloutEndpointError(message: message)
     }
 
     private func ping(_ url: String, what: String, start: String = "start it first (for a Swift agent: swift-gym serve) or fix the URL") async throws {
         do {
             _ = try await setupClient.send(ServerClientRequest(url: url + "/"))
         } catch {
-            throw CollectSetupError(message: "\(what) at \(url) is not reachable (\(error)); \(start)")
+            throw RolloutEndpointError(message: "\(what) at \(url) is not reachable (\(error)); \(start)")
         }
     }
 

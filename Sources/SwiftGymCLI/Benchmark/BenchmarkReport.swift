@@ -1,0 +1,62 @@
+import NeMoGym
+/// The figures `gym bench` reports for one workload.
+public struct BenchmarkReport: Sendable {
+    /// The workload.
+    public var workload: BenchmarkWorkload
+    /// Rollouts measured (after warm-up).
+    public var rollouts: Int
+    /// Concurrent `/run` calls.
+    public var concurrency: Int
+    /// Wall time of the measured rollouts, in seconds.
+    public var seconds: Double
+    /// Latency percentiles of `/run`, in seconds.
+    public var p50: Double, p99: Double
+    /// Agent process CPU (user + system) per rollout, in milliseconds.
+    public var agentCPUMillisecondsPerRollout: Double
+    /// Agent CPU per model step, in microseconds.
+    public var agentCPUMicrosecondsPerStep: Double
+    /// Peak RSS of the agent process, in bytes.
+    public var agentPeakRSSBytes: Int
+    /// Bytes the agent decoded (received) and encoded (sent) per rollout, bodies only.
+    public var bytesDecodedPerRollout: Double, bytesEncodedPerRollout: Double
+    /// Rollouts that failed (non-200 or transport errors).
+    public var failures: Int
+
+    /// Rollouts per second.
+    public var rolloutsPerSecond: Double { seconds > 0 ? Double(rollouts) / seconds : 0 }
+
+    /// The report as one JSON object.
+    public var json: JSONValue {
+        [
+            "workload": .string(workload.rawValue), "rollouts": .int(rollouts), "concurrency": .int(concurrency),
+            "seconds": .double(round3(seconds)), "rollouts_per_second": .double(round3(rolloutsPerSecond)),
+            "latency_p50_ms": .double(round3(p50 * 1000)), "latency_p99_ms": .double(round3(p99 * 1000)),
+            "agent_cpu_ms_per_rollout": .double(round3(agentCPUMillisecondsPerRollout)),
+            "agent_cpu_us_per_step": .double(round3(agentCPUMicrosecondsPerStep)),
+            "agent_peak_rss_mb": .double(round3(Double(agentPeakRSSBytes) / 1_048_576)),
+            "bytes_decoded_per_rollout": .double(round3(bytesDecodedPerRollout)),
+            "bytes_encoded_per_rollout": .double(round3(bytesEncodedPerRollout)),
+            "failures": .int(failures),
+        ]
+    }
+
+    /// The report as aligned text lines.
+    public var text: String {
+        func f(_ x: Double, _ digits: Int = 2) -> String {
+            let scale = pow10(digits)
+            let v = (x * scale).rounded() / scale
+            return "\(v)"
+        }
+        return """
+        workload \(workload.rawValue): \(rollouts) rollouts at concurrency \(concurrency) in \(f(seconds)) s (\(failures) failed)
+          rollouts/s            \(f(rolloutsPerSecond, 1))
+          latency p50 / p99     \(f(p50 * 1000)) ms / \(f(p99 * 1000)) ms
+          agent CPU / rollout   \(f(agentCPUMillisecondsPerRollout, 3)) ms (\(f(agentCPUMicrosecondsPerStep, 1)) µs per model step)
+          agent peak RSS        \(f(Double(agentPeakRSSBytes) / 1_048_576, 1)) MB
+          bytes / rollout       \(Int(bytesDecodedPerRollout)) decoded, \(Int(bytesEncodedPerRollout)) encoded
+        """
+    }
+
+    private func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+    private func pow10(_ n: Int) -> Double { (0..<n).reduce(1.0) { acc, _ in acc * 10 } }
+}

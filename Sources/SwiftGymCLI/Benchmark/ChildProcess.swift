@@ -1,0 +1,90 @@
+import NeMoGym
+import Foundation
+import Synchronization
+
+/// A child process whose standard output is read line by line (used by `gym bench`).
+final class ChildProcess: Sendable {
+    private let process: Process
+    private let lines = Mutex<(buffer: String, waiters: [(String, CheckedContinuation<String, any Error>)], ended: Bool)>(("", [], false))
+
+    /// The process id.
+    var pid: Int32 { process.processIdentifier }
+
+    private init(process: Process) {
+        self.process = process
+    }
+
+    /// Starts `executable` with `arguments` and extra environment variables.
+    static func start(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> ChildProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.standardError
+        let child = ChildProcess(process: process)
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            child.receive(data.isEmpty ? nil : String(decoding: data, as: UTF8.self))
+            if data.isEmpty { handle.readabilityHandler = nil }
+        }
+        try process.run()
+        return child
+    }
+
+    private func receive(_ text: String?) {
+        let ready: [(CheckedContinuation<String, any Error>, Result<String, any Error>)] = lines.withLock { state in
+            if let text { state.buffer += text } else { state.ended = true }
+            var done: [(CheckedContinuation<String, any Error>, Result<String, any Error>)] = []
+            state.waiters.removeAll { needle, continuation in
+                if let line = state.buffer.split(separator: "\n").first(where: { $0.contains(needle) }) {
+                    done.append((continuation, .success(String(line))))
+                    return true
+                }
+                if state.ended {
+                    done.append((continuation, .failure(ConfigError(.invalidValue, "a child process ended before printing '\(needle)'"))))
+                    return true
+                }
+                return false
+            }
+            return done
+        }
+        for (continuation, result) in ready { continuation.resume(with: result) }
+    }
+
+    /// Waits for the first output line containing `needle`.
+    func firstLine(containing needle: String) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            lines.withLock { $0.waiters.append((needle, continuation)) }
+            receive("")
+        }
+    }
+
+    /// Stops the process (SIGTERM, then waits for it).
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// Finds a free loopback TCP port by binding port 0.
+enum FreePort {
+    static func find() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ConfigError(.invalidValue, "cannot create a socket to find a free port") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw ConfigError(.invalidValue, "cannot bind a loopback socket to find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

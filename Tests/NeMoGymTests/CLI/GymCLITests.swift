@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import NeMoGym
+@testable import SwiftGymCLI
+
+/// The top level of `swift-gym`: version, "did you mean", the `list` group, the one-line usage errors, and
+/// one style for every command's help.
+@Suite struct GymCLITests {
+    static func run(_ arguments: [String]) async -> (code: Int32, out: String, err: String) {
+        let (console, output) = Console.capturing()
+        let code = await GymCLI.main(arguments, console: console)
+        return (code, output.standardOutput, output.standardError)
+    }
+
+    @Test func versionPrintsTheNameAndTheLibraryVersion() async {
+        for arguments in [["--version"], ["version"]] {
+            let result = await Self.run(arguments)
+            #expect(result.code == 0)
+            #expect(result.out == "swift-gym \(NeMoGymVersion.current)\n")
+        }
+        #expect(await Self.run(["--help"]).out.contains("--version"))
+    }
+
+    @Test(arguments: [
+        (["colect", "-i", "x"], "unknown command 'colect'. Did you mean 'collect'?"),
+        (["confg", "show"], "unknown command 'confg show'. Did you mean 'config show'?"),
+        (["list", "agnts"], "unknown command 'list agnts'. Did you mean 'list agents'?"),
+        (["list", "simple_agent"], "unknown command 'list simple_agent'. Did you mean 'list agents simple_agent'?"),
+        (["search", "math"], "unknown command 'search math'. Did you mean 'search agents math'?"),
+        (["frobnicate"], "unknown command 'frobnicate'."),
+    ])
+    func unknownCommandsAreOneLineWithTheClosestCommand(_ arguments: [String], _ line: String) async {
+        let result = await Self.run(arguments)
+        #expect(result.code == 2)
+        #expect(result.out.isEmpty)
+        #expect(result.err == line + "\nsee 'swift-gym --help'\n")
+    }
+
+    @Test func unknownOptionsSuggestTheClosestVisibleOption() async {
+        let result = await Self.run(["config", "show", "--jsn", "a.yaml"])
+        #expect(result.code == 2)
+        #expect(result.err == "unknown option '--jsn'. Did you mean '--json'?\nsee 'swift-gym config show --help'\n")
+        let collect = await Self.run(["collect", "--inptu", "x"])
+        #expect(collect.err.hasPrefix("unknown option '--inptu'. Did you mean '--input'?\n"))
+        // Hidden options are accepted but never suggested.
+        let parser = CommandLineParser(options: [.init(key: "b", names: ["--benchmark-parse"], hidden: true)])
+        #expect(parser.closestOption(to: "--benchmark-pars") == nil)
+        #expect(throws: Never.self) { try parser.parse(["--benchmark-parse"]) }
+        #expect(CommandLineParser(options: []).closestOption(to: "--hepl") == "--help")
+    }
+
+    @Test func aUsageErrorIsOneLinePlusWhereToLookNotTheWholeHelp() async {
+        let result = await Self.run(["collect", "-o", "o.jsonl", "--agent-url", "http://x"])
+        #expect(result.code == 2)
+        #expect(result.err == "missing -i/--input IN.jsonl\nsee 'swift-gym collect --help'\n")
+        #expect(!result.err.contains("USAGE"))
+    }
+
+    @Test func listAloneListsAgentsAndHelpNamesACommand() async throws {
+        let tree = TestPaths.fixture("registry/tree").path
+        let list = await Self.run(["list", "--search-dir", tree, "--json"])
+        #expect(list.code == 0)
+        #expect(try JSONValue(parsing: list.out).array?.isEmpty == false)
+        let bare = await Self.run(["list"])
+        #expect(bare.code == 0)
+        #expect(bare.out.contains("Roots searched: "))
+        let help = await Self.run(["help", "collect"])
+        #expect(help.code == 0 && help.out == CollectCommand.usage + "\n")
+        #expect(await Self.run(["help", "colect"]).err.hasPrefix("unknown command 'colect'. Did you mean 'collect'?"))
+        #expect(await Self.run([]).code == 2)
+        #expect(await Self.run(["help", "--help"]).out == GymCLI.usage + "\n")
+    }
+
+    @Test func everyCommandsHelpHasTheSameSectionsAndListsItsExitCodes() {
+        for command in GymCLI.commands {
+            let usage = command.usage
+            let path = command.path.joined(separator: " ")
+            #expect(usage.hasPrefix("USAGE: swift-gym \(path)"), "\(path)")
+            #expect(usage.contains("\nOPTIONS:\n"), "\(path)")
+            #expect(usage.contains("\n  -h, --help "), "\(path)")
+            #expect(usage.contains("\n  -h, --help") && usage.contains("show this help"), "\(path)")
+            #expect(usage.contains("\nEXIT CODES:\n  0  "), "\(path)")
+            #expect(usage.contains("\n  1  ") && usage.contains("\n  2  usage error"), "\(path)")
+            #expect(!usage.contains("Options:") && !usage.contains("USAGE: gym "), "\(path)")
+            // Option descriptions start in lower case and end without a period.
+            let options = usage.components(separatedBy: "\nOPTIONS:\n")[1].components(separatedBy: "\n\n")[0]
+            for line in options.split(separator: "\n") where line.hasPrefix("  -") {
+                let spec = line.dropFirst(2)
+                let description = spec.range(of: "  ").map { spec[$0.upperBound...].drop { $0 == " " } } ?? ""
+                #expect(description.first.map { !$0.isUppercase } ?? true, "\(path): \(line)")
+                #expect(!line.hasSuffix("."), "\(path): \(line)")
+            }
+        }
+        #expect(CollectCommand.usage.contains("\n  3  "))
+        #expect(GymCLI.usage.contains("USAGE: swift-gym <command>"))
+        #expect(GymCLI.usage.contains("\nEXIT CODES:\n  0  success\n"))
+    }
+}
