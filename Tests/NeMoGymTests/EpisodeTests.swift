@@ -100,4 +100,32 @@ struct EpisodeTests {
         #expect(episode[Notes.self] == ["a"])
         #expect(episode[FailedToolCalls.self] == 2)
     }
+
+    /// The wrong pattern without a lock: debug builds name the property that changed.
+    final class CountingAgent: SimpleAgent, @unchecked Sendable {
+        var modelCalls = 0
+        override func callModel(_ request: ModelRequest, episode: inout Episode) async throws -> ModelTurn {
+            modelCalls += 1
+            return try await super.callModel(request, episode: &episode)
+        }
+    }
+
+    @Test func debugBuildsWarnOnceWhenASubclassChangesAStoredPropertyDuringARollout() async throws {
+        #if DEBUG
+        let warnings = Mutex<[String]>([])
+        let previous = StoredStateCheck.warningSink.withLock { sink in
+            let old = sink
+            sink = { line in warnings.withLock { $0.append(line) } }
+            return old
+        }
+        defer { StoredStateCheck.warningSink.withLock { $0 = previous } }
+        let (model, resources) = Self.makeClients()
+        let agent = CountingAgent(model: model, resources: resources)
+        _ = try await agent.run(Self.requests[1], context: AgentCallContext())
+        _ = try await agent.run(Self.requests[3], context: AgentCallContext())
+        let lines = warnings.withLock { $0 }.filter { $0.contains("CountingAgent.modelCalls") }
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("warning: CountingAgent.modelCalls changed during a rollout.") == true)
+        #endif
+    }
 }

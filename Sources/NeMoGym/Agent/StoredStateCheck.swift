@@ -12,6 +12,8 @@ final class StoredStateCheck: Sendable {
         var warned: Set<String> = []
     }
     private let state = Mutex(State())
+    /// Where warnings go (standard error; tests capture them).
+    static let warningSink = Mutex<@Sendable (String) -> Void>({ FileOutput.standardError($0) })
 
     /// Records the subclass's stored values (call once the agent is initialised).
     func record(_ agent: SimpleAgent) {
@@ -33,8 +35,9 @@ final class StoredStateCheck: Sendable {
             s.warned.formUnion(names)
             return names
         }
+        let sink = Self.warningSink.withLock { $0 }
         for name in fresh {
-            FileOutput.standardError("warning: \(name) changed during a rollout. One agent serves many rollouts at once, "
+            sink("warning: \(name) changed during a rollout. One agent serves many rollouts at once, "
                 + "so this value leaks between them. Keep per-rollout state in the Episode (episode[MyKey.self] with an "
                 + "EpisodeKey) and keep stored properties constant.\n")
         }
