@@ -35,4 +35,17 @@ import Testing
         let getURL = try HTTPClientURL.parse("http://127.0.0.1:8080/").get()
         #expect(String(decoding: ServerClient.serialize(get, url: getURL), as: UTF8.self) == "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n")
     }
+
+    @Test(arguments: ["HTTP/1.1 020 OK\r\n\r\n", "HTTP/1.1 099 OK\r\n\r\n", "HTTP/1.1 2000 OK\r\n\r\n"])
+    func aStatusBelow100OrNotThreeDigitsIsMalformed(head: String) {
+        let bytes = Array(head.utf8)
+        let parsed = bytes.withUnsafeBufferPointer { try? HTTPHeadParser.parseResponse($0) }
+        #expect(parsed == nil)
+    }
+
+    @Test func aThreeDigitStatusParses() throws {
+        let bytes = Array("HTTP/1.1 204 No Content\r\n\r\n".utf8)
+        let parsed = try bytes.withUnsafeBufferPointer { try HTTPHeadParser.parseResponse($0) }
+        #expect(parsed.status == 204)
+    }
 }

@@ -87,6 +87,7 @@ enum HTTPHeadParser {
             status = status * 10 + Int(b - 0x30)
         }
         guard line.endIndex == codeStart + 3 || line[codeStart + 3] == 0x20 else { throw Malformed(reason: "malformed status code") }
+        guard status >= 100 else { throw Malformed(reason: "status code \(status) is below 100") }  // as aiohttp
         let headers = try parseFields(&lines)
         return ResponseHead(version: version, status: status, headers: headers)
     }

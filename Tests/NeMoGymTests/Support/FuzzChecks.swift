@@ -110,8 +110,8 @@ enum FuzzChecks {
             }
             if let response = try? HTTPHeadParser.parseResponse(head) {
                 checkFields(response.headers)
-                // Three digits; `020` reads as 20 (noted for the HTTP code: aiohttp refuses a status below 100).
-                if !(0...999).contains(response.status) { problems.append("status \(response.status) is not three digits") }
+                // Three digits, 100 or more (`020` is refused, as aiohttp refuses it).
+                if !(100...999).contains(response.status) { problems.append("status \(response.status) is not three digits from 100") }
             }
         }
         return problems
