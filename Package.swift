@@ -10,7 +10,12 @@ let package = Package(
     ],
     dependencies: [],
     targets: [
-        .target(name: "NeMoGym", path: "Sources/NeMoGym"),
+        // Linux only: the module map of <sys/epoll.h> and <sys/eventfd.h> for the epoll event loop (D7).
+        .systemLibrary(name: "CNeMoGymEpoll", path: "Sources/CNeMoGymEpoll"),
+        .target(
+            name: "NeMoGym",
+            dependencies: [.target(name: "CNeMoGymEpoll", condition: .when(platforms: [.linux]))],
+            path: "Sources/NeMoGym"),
         .executableTarget(name: "gym", dependencies: ["NeMoGym"], path: "Sources/Examples/gym"),
         .executableTarget(name: "custom-agent", dependencies: ["NeMoGym"], path: "Sources/Examples/custom-agent"),
         .executableTarget(name: "json-bench", dependencies: ["NeMoGym"], path: "Sources/Examples/json-bench"),
@@ -19,7 +24,7 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .enableUpcomingFeature("ExistentialAny"),
         .enableUpcomingFeature("MemberImportVisibility"),
