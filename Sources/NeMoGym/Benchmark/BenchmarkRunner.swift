@@ -58,7 +58,7 @@ public struct BenchmarkRunner: Sendable {
 
     /// Runs the benchmark and returns the report.
     public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> BenchmarkReport {
-        OpenFileLimit.raise(to: OpenFileLimit.hard)
+        OpenFileLimit.raise()
         let (fakes, ports) = try await startPeers()
         defer { fakes.forEach { $0.stop() } }
         let agentPort = try FreePort.find()

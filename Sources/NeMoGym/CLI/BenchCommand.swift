@@ -95,7 +95,7 @@ public enum BenchCommand: GymCommand {
 
     /// The child-process mode: serves the fakes and prints their ports until terminated.
     static func serveFakes(_ workload: BenchmarkWorkload, latency: Duration, delay: Duration, console: Console) async throws -> Int32 {
-        OpenFileLimit.raise(to: OpenFileLimit.hard)
+        OpenFileLimit.raise()
         let fakes = BenchmarkFakes(workload: workload, modelLatency: latency)
         let model = try BenchmarkPeerServer(delay: delay, handler: fakes.modelHandler)
         let resources = try BenchmarkPeerServer(delay: delay, handler: fakes.resourcesHandler)

@@ -22,7 +22,8 @@ extension HTTPServer {
         public var idleTimeout: Duration
         /// How long ``HTTPServer/shutdown()`` lets in-flight requests finish before it cancels them. Default 5 s.
         public var shutdownGracePeriod: Duration
-        /// The `listen` backlog. Default 1024.
+        /// The `listen` backlog. Default 16,384 (the kernel caps it at `net.core.somaxconn`, 4096 on current Linux):
+        /// a burst of thousands of connections must not lose SYNs to a full queue (each loss costs the client 1 s).
         public var backlog: Int
         /// Whether ``HTTPServer/start()`` raises the soft open-file limit (see ``OpenFileLimit``). Default `true`.
         public var raisesOpenFileLimit: Bool
@@ -36,7 +37,7 @@ extension HTTPServer {
             headerReadTimeout: Duration = .seconds(10),
             idleTimeout: Duration = .seconds(30),
             shutdownGracePeriod: Duration = .seconds(5),
-            backlog: Int = 1024,
+            backlog: Int = 16_384,
             raisesOpenFileLimit: Bool = true
         ) {
             self.host = host
