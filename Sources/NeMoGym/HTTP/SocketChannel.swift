@@ -245,17 +245,33 @@ final class SocketChannel: @unchecked Sendable {
     }
 }
 
-/// The process-wide epoll loop: one thread waiting in `epoll_wait` for every ``SocketChannel``.
+/// The process-wide epoll loop: one thread waiting in `epoll_wait` for every ``SocketChannel``, and the task
+/// executor that ``HTTPServer``'s connection tasks prefer (so their handlers run here too).
+///
+/// Jobs enqueued here run on the loop thread between `epoll_wait` calls; a task resumed by an event is run by
+/// the same thread without waking a cooperative-pool worker (one thread hop and one `futex` fewer per wake-up,
+/// and events batch while jobs run). The price: a handler that blocks its thread (a semaphore, blocking file
+/// or process I/O, long CPU work) holds up every connection of the process; move such work off it (for
+/// example `Task.detached`, or `withTaskExecutorPreference(globalConcurrentExecutor)`). Other threads wake the
+/// loop through its `eventfd` only when it is asleep in `epoll_wait`.
 ///
 /// A registration holds a reference to its channel (the event's `data.ptr`); after ``unregister(_:)`` the loop
 /// thread drops it once the batch it may be handling is done, so an event already fetched never meets a freed
 /// channel. An `eventfd` wakes the loop when there are references to drop.
-private final class EpollLoop: @unchecked Sendable {
+final class EpollLoop: TaskExecutor, @unchecked Sendable {
     static let shared = EpollLoop()
 
     private let epoll: Int32
     private let wakeup: Int32
     private let retired = Mutex<[Unmanaged<SocketChannel>]>([])
+    private let jobs = Mutex<[UnownedJob]>([])
+    private let sleeping = Atomic<Bool>(false)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        jobs.withLock { $0.append(unowned) }
+        if sleeping.load(ordering: .sequentiallyConsistent) { _ = eventfd_write(wakeup, 1) }
+    }
 
     private init() {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -298,8 +314,18 @@ private final class EpollLoop: @unchecked Sendable {
     private func run() -> Never {
         let capacity = 256
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
+        var batch: [UnownedJob] = []
         while true {
-            let n = epoll_wait(epoll, events, Int32(capacity), -1)
+            while true {
+                jobs.withLock { swap(&$0, &batch) }
+                if batch.isEmpty { break }
+                for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
+                batch.removeAll(keepingCapacity: true)
+            }
+            sleeping.store(true, ordering: .sequentiallyConsistent)
+            let pending = jobs.withLock { !$0.isEmpty }
+            let n = epoll_wait(epoll, events, Int32(capacity), pending ? 0 : -1)
+            sleeping.store(false, ordering: .sequentiallyConsistent)
             if n < 0 { continue }  // EINTR
             for i in 0..<Int(n) {
                 guard let pointer = events[i].data.ptr else {
