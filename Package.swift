@@ -12,8 +12,13 @@ let package = Package(
     ],
     dependencies: [],
     targets: [
+        // Linux only: the module map of <sys/epoll.h> and <sys/eventfd.h> for the epoll event loop (D7).
+        .systemLibrary(name: "CNeMoGymEpoll", path: "Sources/CNeMoGymEpoll"),
         // The library: what `import NeMoGym` shows.
-        .target(name: "NeMoGym", path: "Sources/NeMoGym"),
+        .target(
+            name: "NeMoGym",
+            dependencies: [.target(name: "CNeMoGymEpoll", condition: .when(platforms: [.linux]))],
+            path: "Sources/NeMoGym"),
         // The command-line tool's code (commands, argument parsing, tables, progress, the benchmark driver).
         .target(name: "SwiftGymCLI", dependencies: ["NeMoGym"], path: "Sources/SwiftGymCLI"),
         .executableTarget(name: "swift-gym", dependencies: ["SwiftGymCLI"], path: "Sources/Examples/swift-gym"),
@@ -24,7 +29,7 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .enableUpcomingFeature("ExistentialAny"),
         .enableUpcomingFeature("MemberImportVisibility"),

@@ -1,7 +1,7 @@
 /// A ``ModelClient`` that talks to a real model server over HTTP: `POST {baseURL}{path}` with the
 /// create params as JSON (a NeMo Gym model server, vLLM's or OpenAI's Responses endpoint).
 ///
-/// Cookies are sent explicitly (`Cookie` header) and the answer's `Set-Cookie` values returned; nothing is
+/// SessionCookies are sent explicitly (`Cookie` header) and the answer's `Set-Cookie` values returned; nothing is
 /// stored between calls. Connection errors are retried by the ``ServerClient`` (every 0.5 s, without limit
 /// by default, as NeMo Gym does); HTTP error statuses are not retried and become ``InnerServerError``.
 public struct HTTPModelClient: ModelClient {

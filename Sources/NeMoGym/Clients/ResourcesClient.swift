@@ -1,6 +1,6 @@
 /// Talks to a NeMo Gym resources server: session seeding, tools, verification and metrics.
 ///
-/// Cookies are passed explicitly on every call and each reply reports the cookies it set. Tool calls
+/// SessionCookies are passed explicitly on every call and each reply reports the cookies it set. Tool calls
 /// never fail on an HTTP status: a 4xx/5xx body is the tool's output, which the model sees. The other
 /// calls throw ``InnerServerError`` on a non-2xx answer.
 ///

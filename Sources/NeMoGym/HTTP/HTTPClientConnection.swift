@@ -101,8 +101,10 @@ final class HTTPClientConnection: @unchecked Sendable {
     }
 
     /// Whether the idle connection looks usable: nothing to read (no EOF, no stray bytes) and no error.
+    /// Without an input edge since the last response (Linux), that is known without a system call.
     func looksReusable() -> Bool {
         guard buffer.isEmpty else { return false }
+        if !channel.mayHaveInput { return true }
         var p = pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)
         let rc = poll(&p, 1, 0)
         return rc == 0

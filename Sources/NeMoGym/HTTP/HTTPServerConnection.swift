@@ -34,7 +34,15 @@ final class HTTPServerConnection: @unchecked Sendable {
 
     /// Starts the connection's task.
     func start() {
+        #if os(Linux)
+        // Optionally the connection's task (and the handler it calls) runs on the epoll loop's thread: a wake-up
+        // resumes it there without a hop to the cooperative pool.
+        let t = server.configuration.runsConnectionsOnEventLoop
+            ? Task(executorPreference: EpollLoop.shared) { await self.run() }
+            : Task { await self.run() }
+        #else
         let t = Task { await self.run() }
+        #endif
         task.withLock { $0 = t }
     }
 

@@ -81,12 +81,16 @@ final class InboundBuffer {
         case failed(Int32)
     }
 
+    /// Whether the last successful ``receive(from:)`` filled all the free space (more may be waiting).
+    private(set) var lastReceiveFilled = false
+
     /// Receives what is available on `fd` (one `recv`, retried on `EINTR`).
     func receive(from fd: Int32) -> ReceiveResult {
         reserve(2048)
         while true {
             let n = recv(fd, storage + end, capacity - end, 0)
             if n > 0 {
+                lastReceiveFilled = n == capacity - end
                 end += n
                 return .received(n)
             }

@@ -5,7 +5,10 @@ extension ServerClient {
     /// hours without sending a byte), connection refused or reset retried every 0.5 s without limit, HTTP error
     /// statuses returned as they are.
     public struct Configuration: Sendable {
-        /// The most connections open to one host and port at a time; requests beyond it wait. Default 1024.
+        /// The most connections open to one host and port at a time; requests beyond it wait. Default 16,384: high
+        /// enough that 8,192 concurrent rollouts each hold a model connection (NeMo Gym's agent never caps
+        /// concurrency below what the model server takes); the open-file limit is the real bound (the servers
+        /// raise it to the hard limit, see ``OpenFileLimit``). Lower it to protect a fragile server.
         public var maxConnectionsPerHost: Int
         /// How long an unused keep-alive connection stays in the pool. Default 15 s.
         public var idleConnectionLifetime: Duration
@@ -34,7 +37,7 @@ extension ServerClient {
 
         /// Creates a configuration; every parameter has the default described on its property.
         public init(
-            maxConnectionsPerHost: Int = 1024,
+            maxConnectionsPerHost: Int = 16_384,
             idleConnectionLifetime: Duration = .seconds(15),
             idleTimeout: Duration? = nil,
             totalTimeout: Duration? = nil,

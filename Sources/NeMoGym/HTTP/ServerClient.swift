@@ -8,7 +8,7 @@ import Synchronization
 /// wait), idle connections kept for ``Configuration/idleConnectionLifetime``. No connection is opened within a
 /// safe margin of the process's descriptor limit: requests wait for a descriptor instead (see
 /// ``OpenFileLimit``). `https://` URLs go through one
-/// `URLSession` with automatic cookie handling off. Cookies are never stored: send them yourself in a `Cookie`
+/// `URLSession` with automatic cookie handling off. SessionCookies are never stored: send them yourself in a `Cookie`
 /// header and read the ones a reply set from ``ServerClientResponse/setCookies``.
 ///
 /// Retries (DECISIONS D5): a connection that is refused, reset or closed before any byte of the response head

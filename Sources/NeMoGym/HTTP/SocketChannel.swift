@@ -1,25 +1,21 @@
-import Dispatch
-import Synchronization
-#if canImport(Glibc)
+#if os(Linux)
+import CNeMoGymEpoll
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Synchronization
 
-/// A connected non-blocking socket whose readiness is awaited through `DispatchSource`s on the global queue.
+/// A connected non-blocking socket whose readiness is awaited through one process-wide epoll loop (Linux).
 ///
-/// One task drives a channel: it calls `recv`/`send` directly and, when they would block, awaits
-/// ``waitReadable(_:)`` / ``waitWritable()``. Sources start suspended and are armed only while a task waits:
-/// the handler suspends the source as it wakes the waiter. (Leaving the read source armed after a wake-up looks
-/// cheaper but is not: libdispatch re-arms it through the manager thread while the task has not read the data
-/// yet, so the level-triggered source usually fires again with nobody waiting and must be suspended and resumed
-/// anyway; measured under `gym bench`, 1.8 handler runs and 0.8 resumes per wait, against 1 and 1 now.)
+/// One task drives a channel: it calls ``receive(into:)`` / ``write(_:moreFollows:)`` and, when they would block,
+/// awaits ``waitReadable(_:)`` / ``waitWritable()``. The descriptor is registered once, edge-triggered, for input
+/// and output; the loop thread records each edge in the channel (`readReady` / `writeReady`) and resumes a waiting
+/// task directly. No per-wait arming, no per-event `ioctl`: a wait that finds its edge already recorded returns at
+/// once, and ``receive(into:)`` does not even call `recv` when no input edge came since its last call drained the
+/// socket (so an idle or just-answered connection costs no `EAGAIN` round trip).
 ///
 /// Other parties may ``interrupt(_:)`` or ``drain()`` the channel at any time; only the owning task calls
 /// ``close()``, after its last use of the descriptor, because descriptor numbers are reused at once and a late
 /// `send` on a reused number would reach another connection. After ``interrupt(_:)`` with `.closed`,
-/// ``receive(into:)`` and ``write(_:)`` refuse to touch the socket. The descriptor is closed in the sources'
-/// cancel handlers, never earlier.
+/// ``receive(into:)`` and ``write(_:moreFollows:)`` refuse to touch the socket.
 final class SocketChannel: @unchecked Sendable {
     /// Why a wait ended.
     enum WaitResult: Sendable, Equatable {
@@ -38,15 +34,19 @@ final class SocketChannel: @unchecked Sendable {
     /// Whether a read wait is between requests (may be ended by ``drain()``) or inside one.
     enum WaitKind { case idle, busy }
 
-    // Waiters are `UnsafeContinuation`s (a `CheckedContinuation` allocates a checker per wait): each one is taken
-    // out of `state` under its lock before it is resumed, or resumed at once without being stored, so it is
-    // resumed exactly once.
+    // Waiters are `UnsafeContinuation`s, each taken out of `state` under its lock before it is resumed (or resumed
+    // at once without being stored), so each is resumed exactly once.
     private struct State {
         var readWaiter: UnsafeContinuation<WaitResult, Never>?
         var readKind: WaitKind = .busy
         var writeWaiter: UnsafeContinuation<WaitResult, Never>?
-        var readSuspended = true
-        var writeSuspended = true
+        /// An input edge (or hang-up, error) came since `receive` last found the socket drained.
+        var readReady = true
+        /// The peer closed or reset (an edge with `EPOLLRDHUP`, `EPOLLHUP` or `EPOLLERR`): a short read may have
+        /// left the end-of-stream or the error unreported, and no further edge will come, so reads stay ready.
+        var hungUp = false
+        /// An output edge came since the last wait for writability.
+        var writeReady = false
         var interruption: WaitResult?
         var draining = false
         var closed = false
@@ -60,47 +60,42 @@ final class SocketChannel: @unchecked Sendable {
     private let state = Mutex(State())
     /// Set by `interrupt(.closed)` and `close()`: no more I/O on the descriptor.
     private let shut = Atomic<Bool>(false)
-    private let openSources = Atomic<Int>(1)
-    private let readSource: any DispatchSourceRead
-    // Created on first use, under `state`'s lock.
-    private var writeSource: (any DispatchSourceWrite)?
 
     /// Wraps a connected, non-blocking descriptor; the channel owns it from now on.
     init(fd: Int32) {
         self.fd = fd
         DescriptorBudget.opened()
-        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .global())
-        readSource.setEventHandler { [self] in
-            let waiter: UnsafeContinuation<WaitResult, Never>? = state.withLock { s in
-                if s.closed { return nil }
-                if let waiter = s.readWaiter {
-                    s.readWaiter = nil
-                    if !s.readSuspended {
-                        s.readSuspended = true
-                        readSource.suspend()
-                    }
-                    return waiter
-                }
-                // Readable with nobody waiting (the task is busy): stop the level-triggered source from refiring.
-                if !s.readSuspended {
-                    s.readSuspended = true
-                    readSource.suspend()
-                }
-                return nil
-            }
-            waiter?.resume(returning: .ready)
+        if !EpollLoop.shared.register(self) {
+            // Out of kernel memory for the registration: fail every wait, so the owner closes the connection.
+            state.withLock { $0.interruption = .closed }
         }
-        readSource.setCancelHandler { [self] in sourceCancelled() }
-        // Sources are created inactive; activate, then keep it suspended until someone waits.
-        readSource.suspend()
-        readSource.activate()
     }
 
-    private func sourceCancelled() {
-        if openSources.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
-            _ = Glibc.close(fd)
-            DescriptorBudget.closed()
+    /// Called on the loop thread for each batch of events on the descriptor.
+    fileprivate func handle(_ events: UInt32) {
+        let readable = events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
+        let writable = events & (EPOLLOUT.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
+        let (r, w) = state.withLock { s -> (UnsafeContinuation<WaitResult, Never>?, UnsafeContinuation<WaitResult, Never>?) in
+            if s.closed { return (nil, nil) }
+            var r: UnsafeContinuation<WaitResult, Never>?, w: UnsafeContinuation<WaitResult, Never>?
+            if events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { s.hungUp = true }
+            if readable {
+                s.readReady = true
+                r = s.readWaiter
+                s.readWaiter = nil
+            }
+            if writable {
+                if let waiter = s.writeWaiter {
+                    w = waiter
+                    s.writeWaiter = nil
+                } else {
+                    s.writeReady = true
+                }
+            }
+            return (r, w)
         }
+        r?.resume(returning: .ready)
+        w?.resume(returning: .ready)
     }
 
     /// Waits until the socket is readable (or the wait is ended for another reason).
@@ -111,12 +106,9 @@ final class SocketChannel: @unchecked Sendable {
                     if let i = s.interruption { return i }
                     if kind == .idle && s.draining { return .draining }
                     if Task.isCancelled { return .cancelled }
+                    if s.readReady { return .ready }
                     s.readWaiter = continuation
                     s.readKind = kind
-                    if s.readSuspended {
-                        s.readSuspended = false
-                        readSource.resume()
-                    }
                     return nil
                 }
                 if let immediate { continuation.resume(returning: immediate) }
@@ -133,12 +125,13 @@ final class SocketChannel: @unchecked Sendable {
                 let immediate: WaitResult? = state.withLock { s in
                     if let i = s.interruption { return i }
                     if Task.isCancelled { return .cancelled }
-                    s.writeWaiter = continuation
-                    let source = writeSource ?? makeWriteSource()
-                    if s.writeSuspended {
-                        s.writeSuspended = false
-                        source.resume()
+                    // An output edge recorded earlier may be stale (every input edge reports the socket writable
+                    // too): the caller then meets EAGAIN once more and waits for a fresh edge.
+                    if s.writeReady {
+                        s.writeReady = false
+                        return .ready
                     }
+                    s.writeWaiter = continuation
                     return nil
                 }
                 if let immediate { continuation.resume(returning: immediate) }
@@ -148,41 +141,11 @@ final class SocketChannel: @unchecked Sendable {
         }
     }
 
-    // Called with `state` locked.
-    private func makeWriteSource() -> any DispatchSourceWrite {
-        let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: .global())
-        source.setEventHandler { [self] in
-            let waiter: UnsafeContinuation<WaitResult, Never>? = state.withLock { s in
-                if s.closed { return nil }
-                // A socket is writable nearly always, so never leave the write source armed without a waiter.
-                if !s.writeSuspended {
-                    s.writeSuspended = true
-                    source.suspend()
-                }
-                defer { s.writeWaiter = nil }
-                return s.writeWaiter
-            }
-            waiter?.resume(returning: .ready)
-        }
-        source.setCancelHandler { [self] in sourceCancelled() }
-        openSources.add(1, ordering: .acquiringAndReleasing)
-        source.suspend()
-        source.activate()
-        writeSource = source
-        return source
-    }
-
     /// Ends current and future waits with `reason` (`.timedOut` or `.closed`); after `.closed` the channel also
     /// refuses further I/O. The descriptor stays open until the owner calls ``close()``.
     func interrupt(_ reason: WaitResult) {
         if reason == .closed { shut.store(true, ordering: .releasing) }
         wakeWaiters(with: reason, sticky: true)
-    }
-
-    /// Forgets a `.timedOut` interruption (set a later ``deadline`` first), so the owner can still send an error
-    /// response after a deadline passed.
-    func clearTimeout() {
-        state.withLock { s in if s.interruption == .timedOut { s.interruption = nil } }
     }
 
     private func wakeWaiters(with reason: WaitResult, sticky: Bool) {
@@ -209,22 +172,28 @@ final class SocketChannel: @unchecked Sendable {
     /// Whether ``drain()`` was called.
     var isDraining: Bool { state.withLock { $0.draining } }
 
+    /// Whether a read might find bytes or end-of-stream without waiting: an input edge came since the last
+    /// ``receive(into:)`` drained the socket. `false` means nothing arrived (no system call needed to know).
+    var mayHaveInput: Bool { state.withLock { $0.readReady } }
+
     /// Receives what is available into `buffer` (see ``InboundBuffer/receive(from:)``), unless the channel was shut.
+    /// Returns `.wouldBlock` without a system call when no input edge came since the socket was last drained.
     func receive(into buffer: InboundBuffer) -> InboundBuffer.ReceiveResult {
         if shut.load(ordering: .acquiring) { return .failed(EBADF) }
-        return buffer.receive(from: fd)
-    }
-
-    /// Looks at the socket without consuming anything: `true` when the peer closed or reset the connection,
-    /// `false` when bytes are waiting (e.g. a pipelined request), `nil` when nothing is readable yet.
-    func peerHasClosed() -> Bool? {
-        if shut.load(ordering: .acquiring) { return true }
-        var byte: UInt8 = 0
-        let n = recv(fd, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT))
-        if n > 0 { return false }
-        if n == 0 { return true }
-        let e = errno
-        return e == EAGAIN || e == EWOULDBLOCK || e == EINTR ? nil : true
+        let ready = state.withLock { s in
+            defer { if !s.hungUp { s.readReady = false } }
+            return s.readReady
+        }
+        if !ready { return .wouldBlock }
+        let result = buffer.receive(from: fd)
+        switch result {
+        case .received where !buffer.lastReceiveFilled, .wouldBlock:
+            break
+        case .received, .endOfStream, .failed:
+            // More may be waiting, or the state is final: let the next call read again.
+            state.withLock { $0.readReady = true }
+        }
+        return result
     }
 
     /// Sends all of `bytes`, waiting for writability when the socket buffer is full.
@@ -259,31 +228,142 @@ final class SocketChannel: @unchecked Sendable {
         _ = Glibc.shutdown(fd, Int32(SHUT_WR))
     }
 
-    /// Ends all waits with `.closed`, cancels the sources and (from their cancel handlers) closes the descriptor.
+    /// Ends all waits with `.closed`, removes the descriptor from the loop and closes it.
     /// Call it only from the owner, after its last I/O; safe to call more than once.
     func close() {
         shut.store(true, ordering: .releasing)
-        typealias Plan = (waiters: [UnsafeContinuation<WaitResult, Never>], resumeRead: Bool, write: (any DispatchSourceWrite)?, resumeWrite: Bool)
-        let plan: Plan? = state.withLock { s in
+        let waiters: [UnsafeContinuation<WaitResult, Never>]? = state.withLock { s in
             if s.closed { return nil }
             s.closed = true
             s.interruption = .closed
-            let waiters = [s.readWaiter, s.writeWaiter].compactMap { $0 }
-            s.readWaiter = nil
-            s.writeWaiter = nil
-            let plan: Plan = (waiters, s.readSuspended, writeSource, s.writeSuspended)
-            s.readSuspended = false
-            s.writeSuspended = false
-            return plan
+            defer { s.readWaiter = nil; s.writeWaiter = nil }
+            return [s.readWaiter, s.writeWaiter].compactMap { $0 }
         }
-        guard let plan else { return }
-        for waiter in plan.waiters { waiter.resume(returning: .closed) }
-        // A suspended source must be resumed before it is cancelled.
-        if plan.resumeRead { readSource.resume() }
-        readSource.cancel()
-        if let write = plan.write {
-            if plan.resumeWrite { write.resume() }
-            write.cancel()
+        guard let waiters else { return }
+        for waiter in waiters { waiter.resume(returning: .closed) }
+        EpollLoop.shared.unregister(self)
+        _ = Glibc.close(fd)
+        DescriptorBudget.closed()
+    }
+
+    /// Forgets a `.timedOut` interruption (set a later ``deadline`` first), so the owner can still send an error
+    /// response after a deadline passed.
+    func clearTimeout() {
+        state.withLock { s in if s.interruption == .timedOut { s.interruption = nil } }
+    }
+
+    /// Looks at the socket without consuming anything: `true` when the peer closed or reset the connection,
+    /// `false` when bytes are waiting (e.g. a pipelined request), `nil` when nothing is readable yet (the input
+    /// edge is then used up, so the next ``waitReadable(_:)`` waits for a fresh one instead of returning at once).
+    func peerHasClosed() -> Bool? {
+        if shut.load(ordering: .acquiring) { return true }
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT))
+        if n > 0 { return false }
+        if n == 0 { return true }
+        let e = errno
+        guard e == EAGAIN || e == EWOULDBLOCK || e == EINTR else { return true }
+        if e != EINTR { state.withLock { s in if !s.hungUp { s.readReady = false } } }
+        return nil
+    }
+}
+
+/// The process-wide epoll loop: one thread waiting in `epoll_wait` for every ``SocketChannel``, and the task
+/// executor that ``AgentHTTPServer``'s connection tasks prefer (so their handlers run here too).
+///
+/// Jobs enqueued here run on the loop thread between `epoll_wait` calls; a task resumed by an event is run by
+/// the same thread without waking a cooperative-pool worker (one thread hop and one `futex` fewer per wake-up,
+/// and events batch while jobs run). The price: a handler that blocks its thread (a semaphore, blocking file
+/// or process I/O, long CPU work) holds up every connection of the process; move such work off it (for
+/// example `Task.detached`, or `withTaskExecutorPreference(globalConcurrentExecutor)`). Other threads wake the
+/// loop through its `eventfd` only when it is asleep in `epoll_wait`.
+///
+/// A registration holds a reference to its channel (the event's `data.ptr`); after ``unregister(_:)`` the loop
+/// thread drops it once the batch it may be handling is done, so an event already fetched never meets a freed
+/// channel. An `eventfd` wakes the loop when there are references to drop.
+final class EpollLoop: TaskExecutor, @unchecked Sendable {
+    static let shared = EpollLoop()
+
+    private let epoll: Int32
+    private let wakeup: Int32
+    private let retired = Mutex<[Unmanaged<SocketChannel>]>([])
+    private let jobs = Mutex<[UnownedJob]>([])
+    private let sleeping = Atomic<Bool>(false)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        jobs.withLock { $0.append(unowned) }
+        if sleeping.load(ordering: .sequentiallyConsistent) { _ = eventfd_write(wakeup, 1) }
+    }
+
+    private init() {
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        wakeup = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        precondition(epoll >= 0 && wakeup >= 0, "cannot create the epoll loop: \(SocketOptions.describe(errno: errno))")
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.ptr = nil
+        _ = epoll_ctl(epoll, EPOLL_CTL_ADD, wakeup, &event)
+        var thread = pthread_t()
+        let started = pthread_create(&thread, nil, { argument in
+            let loop = Unmanaged<EpollLoop>.fromOpaque(argument!).takeUnretainedValue()
+            loop.run()
+        }, Unmanaged.passUnretained(self).toOpaque())
+        precondition(started == 0, "cannot start the epoll loop thread")
+        pthread_detach(thread)
+    }
+
+    /// Registers the descriptor for input and output edges; `false` if the kernel refused.
+    func register(_ channel: SocketChannel) -> Bool {
+        let reference = Unmanaged.passRetained(channel)
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+        event.data.ptr = reference.toOpaque()
+        if epoll_ctl(epoll, EPOLL_CTL_ADD, channel.fd, &event) == 0 { return true }
+        reference.release()
+        return false
+    }
+
+    /// Removes the descriptor (before it is closed) and hands the registration's reference to the loop thread.
+    func unregister(_ channel: SocketChannel) {
+        guard epoll_ctl(epoll, EPOLL_CTL_DEL, channel.fd, nil) == 0 else { return }  // never registered
+        let wasEmpty = retired.withLock { list in
+            defer { list.append(Unmanaged.passUnretained(channel)) }
+            return list.isEmpty
+        }
+        if wasEmpty { _ = eventfd_write(wakeup, 1) }
+    }
+
+    private func run() -> Never {
+        let capacity = 256
+        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
+        var batch: [UnownedJob] = []
+        while true {
+            while true {
+                jobs.withLock { swap(&$0, &batch) }
+                if batch.isEmpty { break }
+                for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
+                batch.removeAll(keepingCapacity: true)
+            }
+            sleeping.store(true, ordering: .sequentiallyConsistent)
+            let pending = jobs.withLock { !$0.isEmpty }
+            let n = epoll_wait(epoll, events, Int32(capacity), pending ? 0 : -1)
+            sleeping.store(false, ordering: .sequentiallyConsistent)
+            if n < 0 { continue }  // EINTR
+            for i in 0..<Int(n) {
+                guard let pointer = events[i].data.ptr else {
+                    var value: eventfd_t = 0
+                    _ = eventfd_read(wakeup, &value)
+                    continue
+                }
+                Unmanaged<SocketChannel>.fromOpaque(pointer).takeUnretainedValue().handle(events[i].events)
+            }
+            let done = retired.withLock { list in
+                defer { list.removeAll(keepingCapacity: true) }
+                return list
+            }
+            for reference in done { reference.release() }
         }
     }
 }
+#endif

@@ -11,20 +11,20 @@ import Darwin
 /// While waiting, the default disposition of both signals is set to ignore (so the dispatch source sees them
 /// instead of the process dying); after the first one arrives the defaults are restored, so a second Ctrl-C
 /// ends the process at once.
-final class TerminationSignal: @unchecked Sendable {
+package final class TerminationSignal: @unchecked Sendable {
     private let lock = Mutex<(continuation: CheckedContinuation<Int32, Never>?, fired: Bool, received: Int32?)>((nil, false, nil))
     private var sources: [any DispatchSourceSignal] = []
 
     /// Suspends until `SIGINT` or `SIGTERM` arrives; returns the signal number.
     /// Installs the SIGINT/SIGTERM handlers now; a signal that arrives before ``wait()`` is kept.
-    static func install() -> TerminationSignal {
+    package static func install() -> TerminationSignal {
         let waiter = TerminationSignal()
         waiter.installSources()
         return waiter
     }
 
     /// Waits for SIGINT or SIGTERM (returns at once if one already arrived) and removes the handlers.
-    func wait() async -> Int32 {
+    package func wait() async -> Int32 {
         let sig = await withCheckedContinuation { continuation in
             let early: Int32? = lock.withLock { state in
                 if let received = state.received { return received }

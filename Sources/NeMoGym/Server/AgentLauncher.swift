@@ -32,6 +32,10 @@ public struct AgentLauncher: Sendable {
     public let implementations: [String: Factory]?
     private let anyImplementation: Factory?
 
+    /// The environment variable that, set to `1`, runs connection tasks on the epoll loop's thread (Linux; see
+    /// ``AgentHTTPServer/Configuration/runsConnectionsOnEventLoop``).
+    public static let eventLoopHandlersVariable = "NEMO_GYM_SWIFT_EVENT_LOOP_HANDLERS"
+
     /// A launcher whose factory serves any implementation key.
     public init(_ makeAgent: @escaping Factory) {
         self.implementations = nil
@@ -201,7 +205,9 @@ public struct AgentLauncher: Sendable {
         clientConfiguration.retryNotice = { [log] line in log.info(line) }
         deployment.client = ServerClient(configuration: clientConfiguration)
         let agent = try factory(deployment)
-        let server = AgentHTTPServer(configuration: try deployment.serverConfiguration(),
+        var serverConfiguration = try deployment.serverConfiguration()
+        serverConfiguration.runsConnectionsOnEventLoop = environment[Self.eventLoopHandlersVariable] == "1"
+        let server = AgentHTTPServer(configuration: serverConfiguration,
                                 handler: AgentServer(agent: agent, log: log).handler)
         return Serving(deployment: deployment, agent: agent, server: server, log: log)
     }

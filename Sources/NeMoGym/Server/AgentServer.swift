@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Serves a ``ResponsesAPIAgent`` with NeMo Gym's agent routes, as a transport-agnostic handler.
 ///
@@ -152,12 +153,7 @@ public struct AgentServer: Sendable {
     /// `{"session_id": "<random UUID, lowercase>"}`, a dot, the Unix time in seconds. Built in one pass over
     /// bytes (this runs once per `/run`).
     static func mintSessionCookie(seconds: Int) -> String {
-        var random = SystemRandomNumberGenerator()
-        var uuid = [UInt8](repeating: 0, count: 16)
-        for i in stride(from: 0, to: 16, by: 8) {
-            let word = random.next()
-            for j in 0..<8 { uuid[i + j] = UInt8(truncatingIfNeeded: word >> (8 * j)) }
-        }
+        var uuid = SessionEntropy.next16()
         uuid[6] = (uuid[6] & 0x0F) | 0x40  // version 4
         uuid[8] = (uuid[8] & 0x3F) | 0x80  // RFC 4122 variant
         let hex = Array("0123456789abcdef".utf8)
@@ -194,5 +190,26 @@ public struct AgentServer: Sendable {
         var response = response
         response.headers.add(name: "Set-Cookie", value: "\(serverIdentity)=\(session); path=/; Max-Age=1209600; httponly; samesite=lax")
         return response
+    }
+}
+
+/// Kernel randomness for session ids, fetched 256 bytes at a time (one `getentropy` call per 16 sessions
+/// instead of one `getrandom` per 8 bytes, as `SystemRandomNumberGenerator` does).
+private enum SessionEntropy {
+    private static let pool = Mutex<(bytes: [UInt8], used: Int)>(([UInt8](repeating: 0, count: 256), 256))
+
+    static func next16() -> [UInt8] {
+        pool.withLock { p in
+            if p.used + 16 > p.bytes.count {
+                let ok = p.bytes.withUnsafeMutableBytes { getentropy($0.baseAddress, $0.count) == 0 }
+                if !ok {
+                    var random = SystemRandomNumberGenerator()
+                    for i in p.bytes.indices { p.bytes[i] = UInt8(truncatingIfNeeded: random.next()) }
+                }
+                p.used = 0
+            }
+            defer { p.used += 16 }
+            return Array(p.bytes[p.used..<p.used + 16])
+        }
     }
 }

@@ -1,18 +1,22 @@
 import NeMoGym
 import Synchronization
 
-/// The loopback model and resources servers `gym bench` runs in a child process, served by
-/// ``AgentHTTPServer``. They count the bytes they receive and send, so the benchmark can report what the
-/// agent encoded and decoded.
+/// The loopback model and resources servers `swift-gym bench` runs in a child process. They count the bytes they
+/// receive and send, so the benchmark can report what the agent encoded and decoded, and the model counts
+/// how many first calls of a rollout it holds at once (the burst workload's measure of a connection cap).
 public final class BenchmarkFakes: Sendable {
     /// The workload the fake model plays.
     public let workload: BenchmarkWorkload
+    /// How long the model takes per call (a GPU generation); `.zero` answers at once.
+    public let modelLatency: Duration
     private let counters = Mutex<(received: Int, sent: Int)>((0, 0))
+    private let firstCalls = Mutex<(inFlight: Int, maxInFlight: Int, total: Int)>((0, 0, 0))
     private let blob = String(repeating: "lorem ipsum dolor sit amet ", count: 4096 / 27 + 1).prefix(4096)
 
     /// Creates the fakes.
-    public init(workload: BenchmarkWorkload) {
+    public init(workload: BenchmarkWorkload, modelLatency: Duration = .zero) {
         self.workload = workload
+        self.modelLatency = modelLatency
     }
 
     /// Bytes received and sent so far (request and response bodies).
@@ -34,6 +38,12 @@ public final class BenchmarkFakes: Sendable {
             let input = body["input"]?.array ?? []
             let outputs = input.filter { $0["type"] == "function_call_output" }.count
             let turns = input.filter { $0["type"] == "function_call" }.count
+            if self.modelLatency > .zero {
+                let first = outputs == 0
+                if first { self.firstCalls.withLock { $0.inFlight += 1; $0.total += 1; $0.maxInFlight = max($0.maxInFlight, $0.inFlight) } }
+                try? await Task.sleep(for: self.modelLatency)
+                if first { self.firstCalls.withLock { $0.inFlight -= 1 } }
+            }
             return self.count(request, .json(self.workload.modelAnswer(toolOutputs: outputs, turn: turns)))
         }
     }
@@ -60,6 +70,8 @@ public final class BenchmarkFakes: Sendable {
 
     var statsJSON: JSONValue {
         let (received, sent) = byteCounts
-        return ["received": .int(received), "sent": .int(sent)]
+        let first = firstCalls.withLock { $0 }
+        return ["received": .int(received), "sent": .int(sent), "first_calls": .int(first.total),
+                "max_first_calls_in_flight": .int(first.maxInFlight)]
     }
 }

@@ -1,5 +1,5 @@
 import NeMoGym
-/// The figures `gym bench` reports for one workload.
+/// The figures `swift-gym bench` reports for one workload.
 public struct BenchmarkReport: Sendable {
     /// The workload.
     public var workload: BenchmarkWorkload
@@ -21,13 +21,25 @@ public struct BenchmarkReport: Sendable {
     public var bytesDecodedPerRollout: Double, bytesEncodedPerRollout: Double
     /// Rollouts that failed (non-200 or transport errors).
     public var failures: Int
+    /// The peers the agent ran against.
+    public var peers: BenchmarkRunner.Peers = .swift
+    /// The fake model's latency per call, in milliseconds.
+    public var modelLatencyMilliseconds: Double = 0
+    /// Agent CPU over the measured rollouts, in seconds.
+    public var agentCPUSeconds: Double = 0
+    /// `syscr + syscw` of the agent's `/proc/<pid>/io` per rollout (read/write-family calls only).
+    public var readWriteSyscallsPerRollout: Double = 0
+    /// All system calls per rollout, counted by `strace -f -c` over extra rollouts (`--strace N`).
+    public var syscalls: SyscallCount?
+    /// The most first model calls of rollouts the fake model held at once (slow-model runs only).
+    public var maxFirstCallsInFlight: Int?
 
     /// Rollouts per second.
     public var rolloutsPerSecond: Double { seconds > 0 ? Double(rollouts) / seconds : 0 }
 
     /// The report as one JSON object.
     public var json: JSONValue {
-        [
+        var object: JSONValue = [
             "workload": .string(workload.rawValue), "rollouts": .int(rollouts), "concurrency": .int(concurrency),
             "seconds": .double(round3(seconds)), "rollouts_per_second": .double(round3(rolloutsPerSecond)),
             "latency_p50_ms": .double(round3(p50 * 1000)), "latency_p99_ms": .double(round3(p99 * 1000)),
@@ -36,8 +48,17 @@ public struct BenchmarkReport: Sendable {
             "agent_peak_rss_mb": .double(round3(Double(agentPeakRSSBytes) / 1_048_576)),
             "bytes_decoded_per_rollout": .double(round3(bytesDecodedPerRollout)),
             "bytes_encoded_per_rollout": .double(round3(bytesEncodedPerRollout)),
-            "failures": .int(failures),
+            "failures": .int(failures), "peers": .string(peers.rawValue),
+            "model_latency_ms": .double(round3(modelLatencyMilliseconds)),
+            "agent_cpu_seconds": .double(round3(agentCPUSeconds)),
+            "agent_read_write_syscalls_per_rollout": .double(round3(readWriteSyscallsPerRollout)),
         ]
+        if let syscalls {
+            object["agent_syscalls_per_rollout"] = .double(round3(syscalls.perRollout))
+            object["agent_syscalls_breakdown"] = .object(JSONObject(syscalls.breakdown.map { ($0.name, JSONValue.double(round3($0.perRollout))) }))
+        }
+        if let maxFirstCallsInFlight { object["model_max_first_calls_in_flight"] = .int(maxFirstCallsInFlight) }
+        return object
     }
 
     /// The report as aligned text lines.
@@ -47,13 +68,21 @@ public struct BenchmarkReport: Sendable {
             let v = (x * scale).rounded() / scale
             return "\(v)"
         }
+        var extra = ""
+        if let syscalls {
+            extra += "\n  syscalls / rollout    \(f(syscalls.perRollout, 1)) (strace -f -c): \(syscalls.summary)"
+        }
+        if let maxFirstCallsInFlight {
+            extra += "\n  model in flight      \(maxFirstCallsInFlight) first calls at once (of \(rollouts))"
+        }
         return """
-        workload \(workload.rawValue): \(rollouts) rollouts at concurrency \(concurrency) in \(f(seconds)) s (\(failures) failed)
+        workload \(workload.rawValue) on \(peers.rawValue) peers\(modelLatencyMilliseconds > 0 ? " (model \(f(modelLatencyMilliseconds, 0)) ms)" : ""): \(rollouts) rollouts at concurrency \(concurrency) in \(f(seconds)) s (\(failures) failed)
           rollouts/s            \(f(rolloutsPerSecond, 1))
           latency p50 / p99     \(f(p50 * 1000)) ms / \(f(p99 * 1000)) ms
-          agent CPU / rollout   \(f(agentCPUMillisecondsPerRollout, 3)) ms (\(f(agentCPUMicrosecondsPerStep, 1)) µs per model step)
+          agent CPU / rollout   \(f(agentCPUMillisecondsPerRollout, 3)) ms (\(f(agentCPUMicrosecondsPerStep, 1)) µs per model step; \(f(agentCPUSeconds, 2)) s in all)
+          read/write calls      \(f(readWriteSyscallsPerRollout, 1)) / rollout (/proc/PID/io syscr+syscw; sockets' recvfrom/sendto not included)
           agent peak RSS        \(f(Double(agentPeakRSSBytes) / 1_048_576, 1)) MB
-          bytes / rollout       \(Int(bytesDecodedPerRollout)) decoded, \(Int(bytesEncodedPerRollout)) encoded
+          bytes / rollout       \(Int(bytesDecodedPerRollout)) decoded, \(Int(bytesEncodedPerRollout)) encoded\(extra)
         """
     }
 

@@ -2,9 +2,18 @@ import NeMoGym
 import Foundation
 import Synchronization
 
-/// Runs `gym bench`: the fakes in one child process, the agent (`gym serve`) in another, and `/run` calls
+/// Runs `swift-gym bench`: the fakes in one child process, the agent (`swift-gym serve`) in another, and `/run` calls
 /// from this process, so the agent's CPU and memory are its own.
 public struct BenchmarkRunner: Sendable {
+    /// Which servers play the model and the resources server.
+    public enum Peers: String, Sendable {
+        /// This package's fakes in a child process, answering like uvicorn servers (a scheduling delay,
+        /// head and body in separate writes).
+        case swift
+        /// `fake_model.py` and `fake_resources.py` of the conformance kit (Python's `ThreadingHTTPServer`).
+        case python
+    }
+
     /// What to run.
     public struct Options: Sendable {
         /// The workload.
@@ -12,12 +21,24 @@ public struct BenchmarkRunner: Sendable {
         /// Measured rollouts.
         public var rollouts: Int = 1000
         /// Concurrent `/run` calls.
-        public var concurrency: Int = 64
+        public var concurrency: Int = 16
         /// Rollouts run before measuring (connection set-up, caches).
         public var warmup: Int = 100
+        /// The peers.
+        public var peers: Peers = .swift
+        /// Model latency per call (Swift peers only).
+        public var modelLatency: Duration = .zero
+        /// The Swift peers' delay before each answer (a Python server's scheduling delay).
+        public var peerDelay: Duration = .microseconds(100)
+        /// The folder holding `fake_model.py` and `fake_resources.py` (Python peers).
+        public var pythonFakes: String = "../shared/conformance/agent"
+        /// Rollouts traced with `strace -f -c` after the measured ones, to count system calls; `0`: none.
+        public var straceRollouts: Int = 0
+        /// The executable serving the agent (`swift-gym serve`); `nil`: the running `swift-gym`.
+        public var agentExecutable: String?
 
         /// Creates options.
-        public init(workload: BenchmarkWorkload = .single, rollouts: Int = 1000, concurrency: Int = 64, warmup: Int = 100) {
+        public init(workload: BenchmarkWorkload = .single, rollouts: Int = 1000, concurrency: Int = 16, warmup: Int = 100) {
             self.workload = workload
             self.rollouts = rollouts
             self.concurrency = concurrency
@@ -38,13 +59,9 @@ public struct BenchmarkRunner: Sendable {
 
     /// Runs the benchmark and returns the report.
     public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> BenchmarkReport {
-        let fakes = try ChildProcess.start(executable, ["bench", "--serve-fakes", "--workload", options.workload.rawValue], environment: [:])
-        defer { fakes.stop() }
-        let fakesLine = try await fakes.firstLine(containing: "fakes ")
-        let ports = fakesLine.split(separator: " ").compactMap { part -> Int? in
-            part.split(separator: "=").last.flatMap { Int($0) }
-        }
-        guard ports.count == 2 else { throw ConfigError(.invalidValue, "gym bench: the fakes process printed '\(fakesLine)'") }
+        OpenFileLimit.raise()
+        let (fakes, ports) = try await startPeers()
+        defer { fakes.forEach { $0.stop() } }
         let agentPort = try FreePort.find()
         let config = """
         bench_model:
@@ -52,14 +69,14 @@ public struct BenchmarkRunner: Sendable {
             bench_model:
               entrypoint: app.py
               host: 127.0.0.1
-              port: \(ports[0])
+              port: \(ports.model)
         bench_resources:
           resources_servers:
             bench_resources:
               entrypoint: app.py
               domain: other
               host: 127.0.0.1
-              port: \(ports[1])
+              port: \(ports.resources)
         bench_agent:
           responses_api_agents:
             simple_agent:
@@ -70,47 +87,107 @@ public struct BenchmarkRunner: Sendable {
               model_server: {type: responses_api_models, name: bench_model}
               max_steps: 64
         """
-        let agent = try ChildProcess.start(executable, ["serve"], environment: [
+        let agent = try ChildProcess.start(options.agentExecutable ?? executable, ["serve"], environment: [
             "NEMO_GYM_CONFIG_DICT": config, "NEMO_GYM_CONFIG_PATH": "bench_agent",
         ])
         defer { agent.stop() }
         _ = try await agent.firstLine(containing: "listening on")
-        progress("fakes on ports \(ports[0]) and \(ports[1]); agent pid \(agent.pid) on port \(agentPort)")
+        progress("\(options.peers.rawValue) peers: model on port \(ports.model), resources on \(ports.resources); agent pid \(agent.pid) on port \(agentPort)")
 
-        let client = ServerClient()
+        let client = ServerClient(configuration: .init(maxConnectionsPerHost: 1 << 20))
         let base = "http://127.0.0.1:\(agentPort)"
-        let statsURL = "http://127.0.0.1:\(ports[1])/stats"
-        _ = try await drive(client: client, url: base + "/run", count: options.warmup, offset: 0)
-
-        // Both fakes share one counter (they run in one process), so one of them reports the totals.
-        func fakeBytes() async throws -> (received: Int, sent: Int) {
-            let stats = try JSONValue(parsing: try await client.send(ServerClientRequest(url: statsURL)).body)
-            return (stats["received"]?.int ?? 0, stats["sent"]?.int ?? 0)
+        let statsURL = "http://127.0.0.1:\(ports.resources)/stats"
+        if options.warmup > 0 {
+            _ = try await drive(client: client, url: base + "/run", count: options.warmup, offset: 0)
         }
-        let bytesBefore = try await fakeBytes()
-        guard let before = ProcessStats.read(pid: agent.pid) else { throw ConfigError(.invalidValue, "gym bench: cannot read /proc for the agent") }
+
+        // Both Swift fakes share one counter (they run in one process), so one of them reports the totals.
+        func fakeStats() async -> JSONValue {
+            guard options.peers == .swift else { return [:] }
+            return (try? JSONValue(parsing: try await client.send(ServerClientRequest(url: statsURL)).body)) ?? [:]
+        }
+        let statsBefore = await fakeStats()
+        guard let before = ProcessStats.read(pid: agent.pid) else { throw ConfigError(.invalidValue, "swift-gym bench: cannot read /proc for the agent") }
         let started = ContinuousClock.now
         let outcome = try await drive(client: client, url: base + "/run", count: options.rollouts, offset: options.warmup)
         let elapsed = ContinuousClock.now - started
-        guard let after = ProcessStats.read(pid: agent.pid) else { throw ConfigError(.invalidValue, "gym bench: cannot read /proc for the agent") }
-        let bytesAfter = try await fakeBytes()
+        guard let after = ProcessStats.read(pid: agent.pid) else { throw ConfigError(.invalidValue, "swift-gym bench: cannot read /proc for the agent") }
+        let statsAfter = await fakeStats()
+
+        var syscalls: SyscallCount?
+        if options.straceRollouts > 0 {
+            progress("tracing \(options.straceRollouts) rollouts with strace -f -c -p \(agent.pid)")
+            let tracer = try await SyscallTracer.attach(pid: agent.pid)
+            let traced = try await drive(client: client, url: base + "/run", count: options.straceRollouts, offset: options.warmup + options.rollouts)
+            syscalls = try await tracer.finish(rollouts: options.straceRollouts - traced.failures)
+        }
 
         let n = Double(max(options.rollouts, 1))
         let latencies = outcome.latencies.sorted()
         func percentile(_ p: Double) -> Double {
             latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
         }
+        func delta(_ key: String) -> Int { (statsAfter[key]?.int ?? 0) - (statsBefore[key]?.int ?? 0) }
         let cpu = after.cpuSeconds - before.cpuSeconds
-        return BenchmarkReport(
+        var report = BenchmarkReport(
             workload: options.workload, rollouts: options.rollouts, concurrency: options.concurrency,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             p50: percentile(0.5), p99: percentile(0.99),
             agentCPUMillisecondsPerRollout: cpu * 1000 / n,
             agentCPUMicrosecondsPerStep: cpu * 1e6 / (n * Double(options.workload.modelCalls)),
             agentPeakRSSBytes: after.peakResidentBytes,
-            bytesDecodedPerRollout: Double(bytesAfter.sent - bytesBefore.sent + outcome.requestBytes) / n,
-            bytesEncodedPerRollout: Double(bytesAfter.received - bytesBefore.received + outcome.responseBytes) / n,
+            bytesDecodedPerRollout: options.peers == .swift ? Double(delta("sent") + outcome.requestBytes) / n : 0,
+            bytesEncodedPerRollout: options.peers == .swift ? Double(delta("received") + outcome.responseBytes) / n : 0,
             failures: outcome.failures)
+        report.peers = options.peers
+        report.modelLatencyMilliseconds = options.peers == .swift ? options.modelLatency.milliseconds : 0
+        report.agentCPUSeconds = cpu
+        report.readWriteSyscallsPerRollout = Double(after.readWriteSyscalls - before.readWriteSyscalls) / n
+        report.syscalls = syscalls
+        if options.peers == .swift, options.modelLatency > .zero {
+            report.maxFirstCallsInFlight = statsAfter["max_first_calls_in_flight"]?.int ?? 0
+        }
+        return report
+    }
+
+    /// Starts the fakes; returns their processes and ports.
+    private func startPeers() async throws -> ([ChildProcess], (model: Int, resources: Int)) {
+        switch options.peers {
+        case .swift:
+            let fakes = try ChildProcess.start(executable, [
+                "bench", "--serve-fakes", "--workload", options.workload.rawValue,
+                "--model-latency-ms", "\(options.modelLatency.milliseconds)",
+                "--peer-delay-us", "\(Int(options.peerDelay.milliseconds * 1000))",
+            ], environment: [:])
+            let fakesLine = try await fakes.firstLine(containing: "fakes ")
+            let ports = fakesLine.split(separator: " ").compactMap { part -> Int? in
+                part.split(separator: "=").last.flatMap { Int($0) }
+            }
+            guard ports.count == 2 else {
+                fakes.stop()
+                throw ConfigError(.invalidValue, "swift-gym bench: the fakes process printed '\(fakesLine)'")
+            }
+            return ([fakes], (ports[0], ports[1]))
+        case .python:
+            let folder = options.pythonFakes
+            guard FileManager.default.fileExists(atPath: folder + "/fake_model.py"),
+                  FileManager.default.fileExists(atPath: folder + "/fake_resources.py") else {
+                throw ConfigError(.invalidValue, "swift-gym bench: no fake_model.py and fake_resources.py in '\(folder)' (set --python-fakes)")
+            }
+            let script = FileManager.default.temporaryDirectory.appendingPathComponent("gym-bench-script-\(getpid()).json").path
+            try options.workload.pythonScript.jsonString().write(toFile: script, atomically: true, encoding: .utf8)
+            let modelPort = try FreePort.find(), resourcesPort = try FreePort.find()
+            let model = try ChildProcess.start("/usr/bin/env", ["python3", folder + "/fake_model.py", "\(modelPort)", script], environment: [:])
+            let resources = try ChildProcess.start("/usr/bin/env", ["python3", folder + "/fake_resources.py", "\(resourcesPort)"], environment: [:])
+            for port in [modelPort, resourcesPort] {
+                guard await FreePort.waitUntilListening(port) else {
+                    model.stop()
+                    resources.stop()
+                    throw ConfigError(.invalidValue, "swift-gym bench: the Python fake on port \(port) did not start")
+                }
+            }
+            return ([model, resources], (modelPort, resourcesPort))
+        }
     }
 
     private struct DriveOutcome: Sendable {
@@ -123,6 +200,7 @@ public struct BenchmarkRunner: Sendable {
     private func drive(client: ServerClient, url: String, count: Int, offset: Int) async throws -> DriveOutcome {
         let next = TicketCounter()
         let workload = options.workload
+        let fixedPrompt = options.peers == .python
         return await withTaskGroup(of: DriveOutcome.self) { group in
             for _ in 0..<max(1, min(options.concurrency, count)) {
                 group.addTask {
@@ -130,7 +208,7 @@ public struct BenchmarkRunner: Sendable {
                     while true {
                         let i = next.take()
                         if i >= count { break }
-                        let body = workload.runBody(index: offset + i).jsonBytes()
+                        let body = workload.runBody(index: offset + i, fixedPrompt: fixedPrompt).jsonBytes()
                         let start = ContinuousClock.now
                         do {
                             let answer = try await client.send(ServerClientRequest(method: .post, url: url, headers: ["Content-Type": "application/json"], body: body))
@@ -163,4 +241,11 @@ private final class TicketCounter: Sendable {
     private let value = Atomic<Int>(0)
 
     func take() -> Int { value.add(1, ordering: .relaxed).oldValue }
+}
+
+extension Duration {
+    /// The duration in milliseconds.
+    var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
 }

@@ -2,7 +2,7 @@ import NeMoGym
 import Foundation
 import Synchronization
 
-/// A child process whose standard output is read line by line (used by `gym bench`).
+/// A child process whose standard output is read line by line (used by `swift-gym bench`).
 final class ChildProcess: Sendable {
     private let process: Process
     private let lines = Mutex<(buffer: String, waiters: [(String, CheckedContinuation<String, any Error>)], ended: Bool)>(("", [], false))
@@ -29,6 +29,12 @@ final class ChildProcess: Sendable {
             child.receive(data.isEmpty ? nil : String(decoding: data, as: UTF8.self))
             if data.isEmpty { handle.readabilityHandler = nil }
         }
+        // libdispatch's worker threads block every signal, and the child inherits the mask of the thread that
+        // spawns it: a Python fake or strace started from here would ignore SIGTERM and SIGINT. Spawn with none.
+        var none = sigset_t(), saved = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &saved)
+        defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
         try process.run()
         return child
     }
@@ -61,6 +67,14 @@ final class ChildProcess: Sendable {
         }
     }
 
+    /// Stops the process with SIGINT (as Ctrl-C would) and waits for it.
+    func interrupt() {
+        if process.isRunning {
+            process.interrupt()
+            process.waitUntilExit()
+        }
+    }
+
     /// Stops the process (SIGTERM, then waits for it).
     func stop() {
         if process.isRunning {
@@ -72,6 +86,24 @@ final class ChildProcess: Sendable {
 
 /// Finds a free loopback TCP port by binding port 0.
 enum FreePort {
+    /// Polls `127.0.0.1:port` every 0.1 s for up to 10 s until a connection succeeds.
+    static func waitUntilListening(_ port: Int) async -> Bool {
+        for _ in 0..<100 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            let connected = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+            close(fd)
+            if connected { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
     static func find() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ConfigError(.invalidValue, "cannot create a socket to find a free port") }

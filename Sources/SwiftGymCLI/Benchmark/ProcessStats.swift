@@ -9,6 +9,9 @@ public struct ProcessStats: Sendable {
     public var residentBytes: Int
     /// Peak resident set size, in bytes (`VmHWM`).
     public var peakResidentBytes: Int
+    /// `syscr + syscw` of `/proc/<pid>/io`: the read- and write-family system calls (`read`, `write`,
+    /// `readv`, ...; socket calls such as `recvfrom` and `sendto` are not counted there), or `0`.
+    public var readWriteSyscalls: Int = 0
 
     /// Reads the stats of process `pid` (`nil` when `/proc` does not have it).
     public static func read(pid: Int32) -> ProcessStats? {
@@ -25,7 +28,13 @@ public struct ProcessStats: Sendable {
             }
             return 0
         }
+        var io = 0
+        if let text = try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8) {
+            for line in text.split(separator: "\n") where line.hasPrefix("syscr:") || line.hasPrefix("syscw:") {
+                io += Int(line.split(separator: " ").last ?? "0") ?? 0
+            }
+        }
         return ProcessStats(cpuSeconds: (utime + stime) / ticks, residentBytes: kilobytes("VmRSS:") * 1024,
-                            peakResidentBytes: kilobytes("VmHWM:") * 1024)
+                            peakResidentBytes: kilobytes("VmHWM:") * 1024, readWriteSyscalls: io)
     }
 }
