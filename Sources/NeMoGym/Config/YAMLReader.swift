@@ -5,10 +5,10 @@ import Foundation
 ///
 /// ```swift
 /// let value = try YAMLReader.parse("policy:\n  lr: 1e-5\n  tags: [a, b]\n", source: "train.yaml")
-/// value["policy"]?["lr"]  // 1e-5 (a float)
+/// print(value["policy"]?["lr"]?.double ?? 0)  // 1e-05 (a float)
 /// ```
 ///
-/// Values follow the project's rules (D6): YAML-only number forms become decimal (`0x1F` → `31`), other
+/// Values become JSON as NeMo Gym's config reaches its servers: YAML-only number forms become decimal (`0x1F` → `31`), other
 /// numbers keep their text (`1.0e-6`), `.inf`/`.nan` become non-finite numbers, keys typed as bool, int
 /// or float become their JSON text (`on:` → `"true"`). Interpolations (`${a.b}`) and `???` are kept as
 /// strings; ``GlobalConfig`` resolves them. Anchors, aliases and `<<` merges are expanded; the expansion is

@@ -13,7 +13,7 @@ import Darwin
 /// the handler suspends the source as it wakes the waiter. (Leaving the read source armed after a wake-up looks
 /// cheaper but is not: libdispatch re-arms it through the manager thread while the task has not read the data
 /// yet, so the level-triggered source usually fires again with nobody waiting and must be suspended and resumed
-/// anyway; measured under `gym bench`, 1.8 handler runs and 0.8 resumes per wait, against 1 and 1 now.)
+/// anyway; measured under `swift-gym bench`, 1.8 handler runs and 0.8 resumes per wait, against 1 and 1 now.)
 ///
 /// Other parties may ``interrupt(_:)`` or ``drain()`` the channel at any time; only the owning task calls
 /// ``close()``, after its last use of the descriptor, because descriptor numbers are reused at once and a late

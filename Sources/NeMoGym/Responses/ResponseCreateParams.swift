@@ -32,7 +32,7 @@ public struct ResponseCreateParams: Sendable, Hashable {
         self.json = json
     }
 
-    /// Validates `value` as create params (rules of NeMo Gym's model, as `DECISIONS.md` D8 lists them).
+    /// Validates `value` as create params (the rules of NeMo Gym's Pydantic model of the Responses API create params).
     /// - Parameter location: the prefix of issue locations, `["body"]` for `/v1/responses`,
     ///   `["body", "responses_create_params"]` inside a run request.
     /// - Throws: ``RequestValidationError`` naming every offending field.

@@ -1,7 +1,7 @@
 import NeMoGym
 import Synchronization
 
-/// The loopback model and resources servers `gym bench` runs in a child process, served by
+/// The loopback model and resources servers `swift-gym bench` runs in a child process, served by
 /// ``AgentHTTPServer``. They count the bytes they receive and send, so the benchmark can report what the
 /// agent encoded and decoded.
 public final class BenchmarkFakes: Sendable {

@@ -1,5 +1,5 @@
 import NeMoGym
-/// The figures `gym bench` reports for one workload.
+/// The figures `swift-gym bench` reports for one workload.
 public struct BenchmarkReport: Sendable {
     /// The workload.
     public var workload: BenchmarkWorkload

@@ -2,7 +2,7 @@ import NeMoGym
 import Foundation
 import Synchronization
 
-/// Runs `gym bench`: the fakes in one child process, the agent (`gym serve`) in another, and `/run` calls
+/// Runs `swift-gym bench`: the fakes in one child process, the agent (`swift-gym serve`) in another, and `/run` calls
 /// from this process, so the agent's CPU and memory are its own.
 public struct BenchmarkRunner: Sendable {
     /// What to run.

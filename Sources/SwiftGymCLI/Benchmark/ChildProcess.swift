@@ -2,7 +2,7 @@ import NeMoGym
 import Foundation
 import Synchronization
 
-/// A child process whose standard output is read line by line (used by `gym bench`).
+/// A child process whose standard output is read line by line (used by `swift-gym bench`).
 final class ChildProcess: Sendable {
     private let process: Process
     private let lines = Mutex<(buffer: String, waiters: [(String, CheckedContinuation<String, any Error>)], ended: Bool)>(("", [], false))
