@@ -35,6 +35,7 @@ public enum YAMLReader {
     /// - Parameters:
     ///   - text: the document.
     ///   - source: the name used in errors (usually the file path).
+    ///   - limits: the bounds on nesting and expansion (default: ``Limits/default``).
     /// - Returns: a mapping (`.object`) or a sequence (`.array`); an empty document gives `{}`.
     /// - Throws: ``YAMLError`` with the line, column and kind of the problem.
     public static func parse(_ text: String, source: String = "<string>", limits: Limits = .default) throws -> JSONValue {

@@ -33,8 +33,10 @@ public struct ResponseCreateParams: Sendable, Hashable {
     }
 
     /// Validates `value` as create params (the rules of NeMo Gym's Pydantic model of the Responses API create params).
-    /// - Parameter location: the prefix of issue locations, `["body"]` for `/v1/responses`,
-    ///   `["body", "responses_create_params"]` inside a run request.
+    /// - Parameters:
+    ///   - value: the JSON body (or its `responses_create_params`).
+    ///   - location: the prefix of issue locations, `["body"]` for `/v1/responses`,
+    ///     `["body", "responses_create_params"]` inside a run request.
     /// - Throws: ``RequestValidationError`` naming every offending field.
     public init(validating value: JSONValue, location: [JSONValue] = ["body"]) throws {
         guard let object = value.object else {
