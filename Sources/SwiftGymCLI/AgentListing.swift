@@ -2,7 +2,7 @@ import NeMoGym
 import Foundation
 
 /// What `swift-gym list agents` and `swift-gym search agents` print: the agents table, its JSON form, the inspect view
-/// of one agent, and the fuzzy query matching (D9).
+/// of one agent, and the fuzzy query matching.
 public struct AgentListing: Sendable {
     /// The agents to show, in discovery order.
     public var agents: [AgentEntry]

@@ -8,7 +8,7 @@ import Glibc
 import Darwin
 #endif
 
-/// `swift-gym collect`: collects rollouts from a running agent into JSONL files (`DECISIONS.md` D9).
+/// `swift-gym collect`: collects rollouts from a running agent into JSONL files, as NeMo Gym's `ng_collect_rollouts` does.
 ///
 /// Exit codes: 0 when every rollout succeeded, 3 when some failed (the summary says how many), 1 for an
 /// input, config or connection problem before dispatch, 2 for a usage error, 130 when interrupted (Ctrl-C):

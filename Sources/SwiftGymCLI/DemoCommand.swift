@@ -1,7 +1,7 @@
 import NeMoGym
 import Foundation
 
-/// `swift-gym demo`: a complete rollout collection, offline and in one process (`DECISIONS.md` D9).
+/// `swift-gym demo`: a complete rollout collection, offline and in one process.
 ///
 /// A ``SimpleAgent`` runs the ``DemoEnvironment`` tasks with the ``DemoPolicyModel`` through
 /// ``RolloutCollector``; no sockets are opened, so it works with networking disabled and from any

@@ -2,8 +2,13 @@
 ///
 /// ```swift
 /// let model = ClosureModelClient { request in
-///     ModelReply(body: .object(ModelResponse.make(output: [.assistantMessage("hi")]).json))
+///     let asked = request.params.input.normalizedItems.last?.texts.joined() ?? ""
+///     return ModelReply(body: .object(ModelResponse.make(output: [.assistantMessage("You said: \(asked)")]).json))
 /// }
+/// let agent = SimpleAgent(model: model, resources: InProcessResourcesClient(reward: { _ in 1 }))
+/// let result = try await agent.run(RunRequest(params: ResponseCreateParams(input: .text("Hello"))),
+///                                  context: AgentCallContext())
+/// print(result.response.outputText)  // You said: Hello
 /// ```
 public struct ClosureModelClient: ModelClient {
     private let body: @Sendable (ModelRequest) async throws -> ModelReply

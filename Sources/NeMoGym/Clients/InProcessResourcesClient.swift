@@ -7,8 +7,16 @@ import Synchronization
 ///
 /// ```swift
 /// let resources = InProcessResourcesClient(
-///     tools: ["get_weather": .json { args in ["city": args["city"] ?? nil, "weather": "cold"] }],
-///     verify: { request in request.response.outputText.contains("cold") ? 1 : 0 })
+///     tools: ["get_weather": .json { args in ["city": args["city"] ?? "?", "weather": "cold"] }],
+///     reward: { request in request.response.outputText.contains("cold") ? 1 : 0 })
+/// let model = ScriptedModelClient(turns: [
+///     [.functionCall(name: "get_weather", arguments: #"{"city":"Oslo"}"#, callID: "c1")],
+///     [.assistantMessage("It is cold in Oslo.")],
+/// ])
+/// let agent = SimpleAgent(model: model, resources: resources)
+/// let result = try await agent.run(RunRequest(params: ResponseCreateParams(input: .text("Oslo?"))),
+///                                  context: AgentCallContext())
+/// print(result.reward, resources.calls.map(\.path))  // 1.0 ["/seed_session", "/get_weather", "/verify"]
 /// ```
 public final class InProcessResourcesClient: ResourcesClient {
     /// A tool implementation: arguments (never `nil` here) and cookies in, result out.

@@ -1,7 +1,7 @@
 /// A model or resources server answered with a non-2xx status.
 ///
 /// The agent server turns it into HTTP 500 with the JSON string
-/// `"Hit an exception in <AgentClass>___<name> calling an inner server: <body>"`, as `DECISIONS.md` D3 words it.
+/// `"Hit an exception in <AgentClass>___<name> calling an inner server: <body>"`, as NeMo Gym's agent words it.
 public struct InnerServerError: Error, Sendable, CustomStringConvertible {
     /// Which server and route, e.g. `http://127.0.0.1:8001/v1/responses` or `model`.
     public var server: String

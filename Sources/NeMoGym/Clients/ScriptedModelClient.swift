@@ -10,6 +10,10 @@ import Synchronization
 ///     [.functionCall(name: "get_weather", arguments: #"{"city":"Paris"}"#, callID: "c1")],
 ///     [.assistantMessage("It is cold in Paris.")],
 /// ])
+/// let agent = SimpleAgent(model: model, resources: InProcessResourcesClient(
+///     tools: ["get_weather": .json { _ in ["weather": "cold"] }], reward: { _ in 1 }))
+/// _ = try await agent.run(RunRequest(params: ResponseCreateParams(input: .text("Paris?"))), context: AgentCallContext())
+/// print(model.requests.count)  // 2
 /// ```
 public final class ScriptedModelClient: ModelClient {
     /// One scripted answer.

@@ -10,6 +10,7 @@ import Foundation
 /// ```swift
 /// let overrides = try ["++policy_base_url=http://127.0.0.1:8000/v1", "+max_steps=5"].map(ConfigOverride.parse)
 /// let config = try GlobalConfig.load(files: ["agent.yaml"]).applying(overrides: overrides).resolved()
+/// print(config.values["max_steps"] ?? .null)  // 5
 /// ```
 public struct ConfigOverride: Sendable, Hashable, CustomStringConvertible {
     /// How an override treats the key.

@@ -5,8 +5,8 @@ import Foundation
 /// ```swift
 /// let config = try GlobalConfig.load(files: ["agent.yaml", "env.yaml"]).resolved()
 /// let agent = try config.serverInstance(named: "my_agent")
-/// let model = try config.resolveServerRef(agent.block["model_server"] ?? nil, field: "model_server", in: agent)
-/// try model.baseURL()   // "http://127.0.0.1:8000"
+/// let model = try config.resolveServerRef(agent.block["model_server"], field: "model_server", in: agent)
+/// print(try model.baseURL())   // http://127.0.0.1:8000
 /// ```
 ///
 /// A child server started by NeMo Gym reads the whole config from `NEMO_GYM_CONFIG_DICT` and its own

@@ -2,8 +2,8 @@
 /// fuzzy search.
 ///
 /// ```swift
-/// Similarity.ratio("swe_agent", "swe_agents")                       // ≈ 0.947
-/// Similarity.closeMatches("polcy_model", in: ["policy_model"])      // ["policy_model"]
+/// print(Similarity.ratio("swe_agent", "swe_agents"))                  // ≈ 0.947
+/// print(Similarity.closeMatches("polcy_model", in: ["policy_model"]))  // ["policy_model"]
 /// ```
 package enum Similarity {
     /// `difflib.SequenceMatcher(None, a, b).ratio()`: twice the matched characters over the total length

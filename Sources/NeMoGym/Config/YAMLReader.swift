@@ -5,10 +5,10 @@ import Foundation
 ///
 /// ```swift
 /// let value = try YAMLReader.parse("policy:\n  lr: 1e-5\n  tags: [a, b]\n", source: "train.yaml")
-/// value["policy"]?["lr"]  // 1e-5 (a float)
+/// print(value["policy"]?["lr"]?.double ?? 0)  // 1e-05 (a float)
 /// ```
 ///
-/// Values follow the project's rules (D6): YAML-only number forms become decimal (`0x1F` → `31`), other
+/// Values become JSON as NeMo Gym's config reaches its servers: YAML-only number forms become decimal (`0x1F` → `31`), other
 /// numbers keep their text (`1.0e-6`), `.inf`/`.nan` become non-finite numbers, keys typed as bool, int
 /// or float become their JSON text (`on:` → `"true"`). Interpolations (`${a.b}`) and `???` are kept as
 /// strings; ``GlobalConfig`` resolves them. Anchors, aliases and `<<` merges are expanded; the expansion is
@@ -35,6 +35,7 @@ public enum YAMLReader {
     /// - Parameters:
     ///   - text: the document.
     ///   - source: the name used in errors (usually the file path).
+    ///   - limits: the bounds on nesting and expansion (default: ``Limits/default``).
     /// - Returns: a mapping (`.object`) or a sequence (`.array`); an empty document gives `{}`.
     /// - Throws: ``YAMLError`` with the line, column and kind of the problem.
     public static func parse(_ text: String, source: String = "<string>", limits: Limits = .default) throws -> JSONValue {

@@ -1,4 +1,4 @@
-/// The built-in environment of `gym demo`: a resources server with two tools (`get_weather`,
+/// The built-in environment of `swift-gym demo`: a resources server with two tools (`get_weather`,
 /// `calculate`), a verifier that checks the final answer against the task's `expected_answer`, and a
 /// handful of tasks. Everything is Swift code, so the demo needs no files and no network.
 public enum DemoEnvironment {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The scripted policy of `gym demo`: a ``ModelClient`` that decides deterministically from the
+/// The scripted policy of `swift-gym demo`: a ``ModelClient`` that decides deterministically from the
 /// conversation, as a small tool-using model would. It reads the question, calls the right tool with
 /// arguments taken from the text (twice for a comparison), then answers from the tool output.
 ///

@@ -3,8 +3,8 @@
 /// A handler is transport-agnostic: it sees a complete ``AgentHTTPRequest`` (body already read and de-chunked)
 /// and returns a complete ``AgentHTTPResponse``. It never throws: map your errors to a status yourself (a
 /// `500` with a JSON body, say). It may run for as long as it needs; the server sets no time limit on it.
-/// Its task is cancelled when the client closes or resets the connection before the answer (DECISIONS D12;
-/// nobody reads the answer then), and when the server is shut down past its grace period.
+/// Its task is cancelled when the client closes or resets the connection before the answer (nobody reads
+/// the answer then), and when the server is shut down past its grace period.
 ///
 /// ```swift
 /// let handler: AgentHTTPHandler = { request in
@@ -16,38 +16,41 @@
 /// }
 /// let server = AgentHTTPServer(configuration: .init(port: 8000), handler: handler)
 /// let port = try await server.start()
+/// print("listening on http://127.0.0.1:\(port)")
 /// await server.runUntilTerminated()  // until SIGINT or SIGTERM, then a graceful shutdown
 /// ```
 ///
 /// ## Mounting the same handler in Vapor or Hummingbird
 ///
-/// Nothing in a handler depends on ``AgentHTTPServer``, so an application that already runs Vapor or Hummingbird
-/// can serve it there with a small adapter that copies the request and response fields:
+/// Nothing in a handler depends on ``AgentHTTPServer``, so an application that already runs Vapor or
+/// Hummingbird can serve it there with a small adapter: copy the framework's method, target, header fields
+/// and collected body into an ``AgentHTTPRequest``, and the ``AgentHTTPResponse``'s status, fields and body
+/// back. The part that touches this library:
 ///
 /// ```swift
-/// // Vapor
-/// app.on(.POST, "v1", "responses", body: .collect(maxSize: "64mb")) { req async -> ModelResponse in
-///     var headers = HeaderFields()
-///     for (name, value) in req.headers { headers.add(name: name, value: value) }
-///     let body = req.body.data.map { Array($0.readableBytesView) } ?? []
-///     let reply = await handler(NeMoGym.AgentHTTPRequest(method: .init(rawValue: req.method.rawValue),
-///                                                    target: req.url.string, headers: headers, body: body))
-///     var out = Vapor.HTTPHeaders()
-///     for (name, value) in reply.headers { out.add(name: name, value: value) }
-///     return ModelResponse(status: .init(statusCode: reply.status), headers: out, body: .init(data: Data(reply.body)))
+/// /// Answers one request that a server framework received, in the framework's plain terms.
+/// func answer(with handler: AgentHTTPHandler, method: String, target: String,
+///             headers: [(name: String, value: String)], body: [UInt8])
+///     async -> (status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+///     var fields = HeaderFields()
+///     for (name, value) in headers { fields.add(name: name, value: value) }
+///     let request = AgentHTTPRequest(method: RequestMethod(rawValue: method), target: target,
+///                                    headers: fields, body: body)
+///     let reply = await handler(request)
+///     return (reply.status, Array(reply.headers), reply.body)
 /// }
+/// ```
 ///
-/// // Hummingbird 2
-/// router.post("v1/responses") { request, context -> ModelResponse in
-///     let buffer = try await request.body.collect(upTo: 64 << 20)
-///     var headers = HeaderFields()
-///     for field in request.headers { headers.add(name: field.name.rawName, value: field.value) }
-///     let reply = await handler(NeMoGym.AgentHTTPRequest(method: .init(rawValue: request.method.rawValue),
-///                                                    target: request.uri.description, headers: headers,
-///                                                    body: Array(buffer.readableBytesView)))
-///     var fields = HTTPFields()
-///     for (name, value) in reply.headers { if let n = HTTPField.Name(name) { fields.append(.init(name: n, value: value)) } }
-///     return ModelResponse(status: .init(code: reply.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+/// The framework's side, for example a Vapor route (not compiled here: it needs Vapor):
+///
+/// ```text
+/// app.on(.POST, "v1", "responses", body: .collect(maxSize: "64mb")) { req async -> Vapor.Response in
+///     let reply = await answer(with: handler, method: req.method.rawValue, target: req.url.string,
+///                              headers: req.headers.map { ($0.name, $0.value) },
+///                              body: req.body.data.map { Array($0.readableBytesView) } ?? [])
+///     return Vapor.Response(status: .init(statusCode: reply.status),
+///                           headers: HTTPHeaders(reply.headers.map { ($0.name, $0.value) }),
+///                           body: .init(data: Data(reply.body)))
 /// }
 /// ```
 public typealias AgentHTTPHandler = @Sendable (AgentHTTPRequest) async -> AgentHTTPResponse

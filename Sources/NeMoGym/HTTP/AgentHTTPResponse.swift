@@ -4,9 +4,15 @@
 /// a handler sets only the fields that describe its content.
 ///
 /// ```swift
-/// let ok = AgentHTTPResponse.json(["status": "ok"])
-/// let missing = AgentHTTPResponse.json(status: 404, ["detail": "Not Found"])
-/// let text = AgentHTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: Array("hi".utf8))
+/// let handler: AgentHTTPHandler = { request in
+///     switch request.path {
+///     case "/": return .json(["status": "ok"])
+///     case "/hello": return AgentHTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: Array("hi".utf8))
+///     default: return .json(status: 404, ["detail": "Not Found"])
+///     }
+/// }
+/// let reply = await handler(AgentHTTPRequest(method: .get, target: "/hello"))
+/// print(reply.status, String(decoding: reply.body, as: UTF8.self))  // 200 hi
 /// ```
 public struct AgentHTTPResponse: Sendable {
     /// The status code, e.g. `200`.

@@ -17,7 +17,7 @@ import Darwin
 /// request, `431` for a head over ``Configuration/maxHeaderBytes``, `413` for a body over
 /// ``Configuration/maxBodyBytes``, `408` for a body still incomplete after ``Configuration/requestBodyTimeout``.
 /// A client that stalls while sending a head, or sits idle, is disconnected without affecting others. A client
-/// that closes or resets its connection while its request is handled gets its handler's task cancelled (D12).
+/// that closes or resets its connection while its request is handled gets its handler's task cancelled (nobody would read the answer).
 /// Near the process's descriptor limit the server stops accepting until connections close (see
 /// ``OpenFileLimit``).
 ///

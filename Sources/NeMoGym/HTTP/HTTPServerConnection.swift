@@ -79,7 +79,7 @@ final class HTTPServerConnection: @unchecked Sendable {
     }
 
     /// Runs the handler while watching the socket: if the client closes or resets the connection before the
-    /// answer (DECISIONS D12), the connection's task, and with it the handler, is cancelled. Bytes of a
+    /// answer (nobody would read it), the connection's task, and with it the handler, is cancelled. Bytes of a
     /// pipelined request end the watch (they are not a hangup); so does a request already waiting in the buffer.
     private func respond(to request: AgentHTTPRequest) async -> AgentHTTPResponse {
         guard buffer.isEmpty else { return await server.handler(request) }

@@ -7,8 +7,8 @@
 /// var headers: HeaderFields = ["Content-Type": "application/json"]
 /// headers.add(name: "Set-Cookie", value: "a=1; Path=/")
 /// headers.add(name: "Set-Cookie", value: "b=2; Path=/")
-/// headers["content-type"]            // "application/json"
-/// headers.values(for: "set-cookie")  // ["a=1; Path=/", "b=2; Path=/"]
+/// print(headers["content-type"] ?? "")     // application/json
+/// print(headers.values(for: "set-cookie"))  // ["a=1; Path=/", "b=2; Path=/"]
 /// ```
 public struct HeaderFields: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     /// One header field.

@@ -1,7 +1,7 @@
 extension ServerClient {
-    /// Pooling, retry and timeout settings of an ``ServerClient``.
+    /// Pooling, retry and timeout settings of a ``ServerClient``.
     ///
-    /// The defaults follow NeMo Gym's client (see DECISIONS D5): no timeouts at all (a generation may run for
+    /// The defaults follow NeMo Gym's client: no timeouts at all (a generation may run for
     /// hours without sending a byte), connection refused or reset retried every 0.5 s without limit, HTTP error
     /// statuses returned as they are.
     public struct Configuration: Sendable {

@@ -1,7 +1,8 @@
 import Dispatch
 import Synchronization
 
-/// An HTTP client for calls between NeMo Gym servers: keep-alive pooling, D5 retries, no timeouts by default.
+/// An HTTP client for calls between NeMo Gym servers: keep-alive pooling, retries of
+/// connections that fail before the answer starts, no timeouts by default.
 ///
 /// `http://` URLs go through an in-house HTTP/1.1 client on POSIX sockets (the same parser as ``AgentHTTPServer``):
 /// a pool per host and port with at most ``Configuration/maxConnectionsPerHost`` connections (requests beyond it
@@ -11,7 +12,7 @@ import Synchronization
 /// `URLSession` with automatic cookie handling off. SessionCookies are never stored: send them yourself in a `Cookie`
 /// header and read the ones a reply set from ``ServerClientResponse/setCookies``.
 ///
-/// Retries (DECISIONS D5): a connection that is refused, reset or closed before any byte of the response head
+/// Retries, as NeMo Gym's client retries: a connection that is refused, reset or closed before any byte of the response head
 /// arrived is retried every ``Configuration/retryDelay`` until ``Configuration/maxRetryDuration`` (no limit by
 /// default) or until the calling task is cancelled. Once a byte of the response arrived, a failure (body cut
 /// short, reset, malformed) is thrown and the request is never sent again. A pooled keep-alive connection that
@@ -21,7 +22,7 @@ import Synchronization
 /// ```swift
 /// let client = ServerClient(configuration: .init(maxRetryDuration: .seconds(60)))
 /// let response = try await client.send(.json(url: "http://127.0.0.1:8000/run", ["responses_create_params": [:]]))
-/// if response.isSuccess { let result = try response.json() }
+/// if response.isSuccess { print(try response.json()["reward"]?.double ?? 0) }
 /// ```
 public final class ServerClient: Sendable {
     /// A shared client with the default configuration.
@@ -217,7 +218,7 @@ public final class ServerClient: Sendable {
         case .connectFailed(let why), .closedBeforeResponse(let why):
             return .retryable(why)
         case .closedDuringResponse(let why):
-            // D5: once a byte of the response arrived, the server has the request; sending it again could repeat
+            // Once a byte of the response arrived, the server has the request; sending it again could repeat
             // a costly generation, so the failure surfaces instead.
             return .fatal(ServerClientError(
                 code: .connectionFailed, url: request.url,

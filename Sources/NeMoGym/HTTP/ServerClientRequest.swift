@@ -4,10 +4,14 @@
 /// `Content-Length: 0`. The client writes `Host`, `Content-Length` and `Connection` itself.
 ///
 /// ```swift
+/// let cookies: SessionCookies = ["session_id": "abc"]
+/// let payload: JSONValue = ["input": "Hello"]
 /// var request = ServerClientRequest(method: .post, url: "http://127.0.0.1:8000/v1/responses")
 /// request.headers["Content-Type"] = "application/json"
 /// request.headers["Cookie"] = cookies.cookieHeader
 /// request.body = payload.jsonBytes()
+/// let response = try await ServerClient.shared.send(request)
+/// print(response.status)
 /// ```
 public struct ServerClientRequest: Sendable {
     /// The method.

@@ -5,7 +5,7 @@ import FoundationNetworking
 
 /// Sends `https://` requests through one long-lived `URLSession` with automatic cookie handling off.
 ///
-/// The configuration follows the platform notes (§1.2): ephemeral, `httpShouldSetCookies = false`,
+/// The configuration keeps cookies in the caller's hands: ephemeral, `httpShouldSetCookies = false`,
 /// `httpCookieAcceptPolicy = .never`, no cookie storage and no cache, so a `Cookie` header set by the caller is
 /// sent as it is and no cookie leaks between rollouts. `timeoutInterval` is URLSession's idle timeout; without a
 /// configured idle timeout it is a year.

@@ -1,4 +1,4 @@
-/// Options for ``JSONValue/init(parsing:options:)``.
+/// Options for parsing a ``JSONValue`` (`JSONValue(parsing:options:)` from a string, substring or bytes).
 public struct JSONParseOptions: Sendable, Hashable {
     /// Whether an object may repeat a key (the last value wins, at the first key's position).
     public var allowsDuplicateKeys: Bool

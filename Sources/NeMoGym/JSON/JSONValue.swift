@@ -6,8 +6,8 @@
 ///
 /// ```swift
 /// let value = try JSONValue(parsing: #"{"b":1.0,"a":[true,null]}"#)
-/// value["b"]?.number?.text      // "1.0"
-/// value.jsonString()            // {"b":1.0,"a":[true,null]}
+/// print(value["b"]?.number?.text ?? "")  // 1.0
+/// print(value.jsonString())              // {"b":1.0,"a":[true,null]}
 /// ```
 public enum JSONValue: Sendable, Hashable {
     /// `null`.

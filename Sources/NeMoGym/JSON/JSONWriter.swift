@@ -7,8 +7,8 @@
 ///
 /// ```swift
 /// let value: JSONValue = ["name": "café", "n": [1, 2.5]]
-/// value.jsonString()                   // {"name":"café","n":[1,2.5]}
-/// value.jsonString(style: .python)     // {"name": "caf\u00e9", "n": [1, 2.5]}
+/// print(value.jsonString())                // {"name":"café","n":[1,2.5]}
+/// print(value.jsonString(style: .python))  // {"name": "caf\u00e9", "n": [1, 2.5]}
 /// ```
 public struct JSONWriter: Sendable {
     /// How a document is laid out.

@@ -30,7 +30,7 @@ public struct AgentEntry: Sendable, Hashable {
     /// The variant names (config file stems), sorted.
     public var variantNames: [String] { variants.keys.sorted() }
 
-    /// `A (composable)` or `B (self-contained)`, as `gym list agents --json` prints it.
+    /// `A (composable)` or `B (self-contained)`, as NeMo Gym's `gym list agents --json` prints it.
     public var pattern: String { selfContained ? "B (self-contained)" : "A (composable)" }
 
     /// `composable (A)` or `self-contained (B)`, as the table and the inspect view print it.

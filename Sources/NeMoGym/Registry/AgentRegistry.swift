@@ -1,7 +1,8 @@
 import Foundation
 
-/// Finds the agents of NeMo Gym checkouts, as `gym list agents` does: every `responses_api_agents/<name>/`
-/// directory of every search root that has an `app.py` or an agent config.
+/// Finds the agents of NeMo Gym checkouts, as NeMo Gym's `gym list agents` (and `swift-gym list agents`)
+/// does: every `responses_api_agents/<name>/` directory of every search root that has an `app.py` or an
+/// agent config.
 ///
 /// ```swift
 /// let roots = AgentRegistry.searchRoots(searchDirs: [], environment: ProcessInfo.processInfo.environment,

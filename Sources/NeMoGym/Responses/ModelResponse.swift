@@ -91,7 +91,7 @@ public struct ModelResponse: Sendable, Hashable {
 /// A model server answered 2xx with something that is not a valid ModelResponse.
 ///
 /// The agent server answers 500 with the JSON string
-/// `"Received an invalid response from model server: {...}"` (`DECISIONS.md` D3).
+/// `"Received an invalid response from model server: {...}"`, as NeMo Gym's agent words it.
 public struct InvalidModelResponseError: Error, Sendable, CustomStringConvertible {
     /// What is wrong with it.
     public var problem: String

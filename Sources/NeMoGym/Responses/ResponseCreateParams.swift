@@ -32,9 +32,11 @@ public struct ResponseCreateParams: Sendable, Hashable {
         self.json = json
     }
 
-    /// Validates `value` as create params (rules of NeMo Gym's model, as `DECISIONS.md` D8 lists them).
-    /// - Parameter location: the prefix of issue locations, `["body"]` for `/v1/responses`,
-    ///   `["body", "responses_create_params"]` inside a run request.
+    /// Validates `value` as create params (the rules of NeMo Gym's Pydantic model of the Responses API create params).
+    /// - Parameters:
+    ///   - value: the JSON body (or its `responses_create_params`).
+    ///   - location: the prefix of issue locations, `["body"]` for `/v1/responses`,
+    ///     `["body", "responses_create_params"]` inside a run request.
     /// - Throws: ``RequestValidationError`` naming every offending field.
     public init(validating value: JSONValue, location: [JSONValue] = ["body"]) throws {
         guard let object = value.object else {

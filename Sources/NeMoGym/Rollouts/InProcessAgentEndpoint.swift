@@ -8,6 +8,8 @@
 /// ```swift
 /// let agent = SimpleAgent(configuration: .init(name: "my_agent"), model: model, resources: resources)
 /// let endpoint = InProcessAgentEndpoint(agent)
+/// let result = try await endpoint.run(["responses_create_params": ["input": "Hello"]])
+/// print(result["reward"] ?? .null)  // 1.0
 /// ```
 public struct InProcessAgentEndpoint: RolloutAgentEndpoint {
     private let agents: [String: any ResponsesAPIAgent]

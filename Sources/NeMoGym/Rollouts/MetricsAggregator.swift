@@ -1,5 +1,5 @@
 /// Computes reward metrics from rollout results exactly as NeMo Gym's `compute_aggregate_metrics` does
-/// (`AGENT_PROTOCOL.md` §9.9): per-task (`group_level_metrics`) and overall (`agent_metrics`) mean, max,
+/// (the `/aggregate_metrics` of its resources servers): per-task (`group_level_metrics`) and overall (`agent_metrics`) mean, max,
 /// min, median and sample standard deviation of every numeric field, plus the headline `key_metrics`.
 ///
 /// Numeric fields are the result's numbers and booleans (as 0/1) merged with `response.usage` (usage
@@ -10,7 +10,12 @@
 /// let aggregator = MetricsAggregator(computeMetrics: { tasks in
 ///     PassAtKMetrics.compute(tasks: tasks).metrics
 /// })
+/// let results: [JSONObject] = [
+///     ["_ng_task_index": 0, "_ng_rollout_index": 0, "reward": 1.0],
+///     ["_ng_task_index": 0, "_ng_rollout_index": 1, "reward": 0.0],
+/// ]
 /// let metrics = try aggregator.aggregate(results)
+/// print(JSONValue.object(metrics.keyMetrics).jsonString())  // {"mean/reward":0.5}
 /// ```
 public struct MetricsAggregator: Sendable {
     /// Receives the results grouped by task (ascending task index) and returns metrics merged into

@@ -1,10 +1,11 @@
-/// NeMo Gym's pass@k helpers (`AGENT_PROTOCOL.md` §9.10), for ``MetricsAggregator/computeMetrics``
-/// hooks. All accuracies are percentages (0–100).
+/// NeMo Gym's pass@k helpers (its `compute_pass_majority_metrics`: pass@k, majority@k and their
+/// standard deviations over each task's rollouts), for ``MetricsAggregator/computeMetrics`` hooks. All
+/// accuracies are percentages (0–100).
 ///
 /// ```swift
-/// let aggregator = MetricsAggregator(computeMetrics: { tasks in
-///     PassAtKMetrics.compute(tasks: tasks).metrics
-/// })
+/// let tasks: [[JSONObject]] = [[["reward": 1.0], ["reward": 0.0]], [["reward": 0.0], ["reward": 0.0]]]
+/// let outcome = PassAtKMetrics.compute(tasks: tasks)
+/// print(outcome.metrics.keys)  // ["pass@1/accuracy", "pass@1[avg-of-1]/accuracy", "pass@2/accuracy", ...]
 /// ```
 public enum PassAtKMetrics {
     /// Turns one result into named scores (numbers, or booleans as 0/1; other values are ignored).

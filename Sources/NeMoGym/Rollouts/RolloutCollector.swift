@@ -2,22 +2,28 @@ import Foundation
 
 /// Collects rollouts: dispatches preprocessed rows to an agent endpoint with bounded concurrency, writes
 /// NeMo Gym's output files as results arrive, resumes an interrupted run without duplicates, and
-/// aggregates the metrics (`AGENT_PROTOCOL.md` §9, `DECISIONS.md` D9).
+/// aggregates the metrics, as NeMo Gym's `ng_collect_rollouts` does (with the differences below).
 ///
 /// Unlike NeMo Gym, a failing rollout does not abort the collection: it becomes one line of
 /// `OUT_failures.jsonl` (the row plus `_ng_failure_class`, `_ng_failure_detail` and
 /// `_ng_attempt_index`) and the others go on; `--resume` retries it up to ``Configuration/maxAttempts``.
 ///
 /// ```swift
+/// let rows = try RolloutRowPreprocessor(configuration: .init(agentName: "my_agent", numRepeats: .fixed(4)))
+///     .preprocess(contentsOf: "tasks.jsonl").rows
 /// let collector = RolloutCollector(endpoint: InProcessAgentEndpoint(agent),
 ///                                  configuration: .init(outputPath: "out/rollouts.jsonl", concurrency: 8))
 /// let summary = try await collector.collect(freshRows: { rows }) { outcome in print(outcome.reward ?? 0) }
+/// print("\(summary.succeeded) succeeded, \(summary.failed) failed")
 /// ```
 ///
 /// Without an output path the collection runs in memory: no file is read or written, the results are
 /// the outcomes (and the summary's ``RolloutCollectionSummary/results``):
 ///
 /// ```swift
+/// let rows: [JSONObject] = (0..<3).map { i in
+///     ["responses_create_params": ["input": .string("task \(i)")], "_ng_task_index": .int(i), "_ng_rollout_index": 0]
+/// }
 /// let inMemory = RolloutCollector(endpoint: InProcessAgentEndpoint(agent), configuration: .init(concurrency: 8))
 /// let plan = try inMemory.plan(freshRows: { rows })
 /// for try await outcome in inMemory.outcomes(for: plan) { print(outcome.reward ?? 0) }
@@ -344,7 +350,7 @@ public struct RolloutCollector: Sendable {
         }
     }
 
-    /// Stamps the row's keys on a result (§9.4) and classifies it.
+    /// Stamps the row's `_ng_task_index`, `_ng_rollout_index` and `agent_ref` on a result and classifies it.
     static func outcome(row: JSONObject, result: JSONObject) -> RolloutOutcome {
         var result = result
         for key in [RolloutKey.taskIndexKey, RolloutKey.rolloutIndexKey, "agent_ref"] { result[key] = row[key] ?? .null }
@@ -375,7 +381,7 @@ public struct RolloutCollector: Sendable {
 
     // MARK: - Aggregation
 
-    /// The `/aggregate_metrics` body for results (§9.8): each result without `response`,
+    /// The `/aggregate_metrics` body for results, as NeMo Gym builds it: each result without `response`,
     /// `responses_create_params`, `ng_agent_observations`, `ng_model_call_capture` and `ng_trajectory`,
     /// with `response: {"usage": ...}` added back when the usage is not empty.
     public static func aggregationRequest(for results: [JSONObject]) -> AggregateMetricsRequest {

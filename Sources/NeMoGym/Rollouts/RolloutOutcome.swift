@@ -12,7 +12,8 @@ public struct RolloutOutcome: Sendable {
 
     /// The row that was dispatched.
     public var row: JSONObject
-    /// The result with the stamped keys (§9.4), or the failure row.
+    /// The result with the row's `_ng_task_index`, `_ng_rollout_index` and `agent_ref` stamped on it, or the
+    /// failure row.
     public var result: JSONObject
     /// Where it went.
     public var disposition: Disposition

@@ -1,4 +1,4 @@
-/// The files of one collection, named after the output path as NeMo Gym names them (§9.5): for
+/// The files of one collection, named after the output path as NeMo Gym's `ng_collect_rollouts` names them: for
 /// `out/rollouts.jsonl`, `out/rollouts_materialized_inputs.jsonl`, `out/rollouts_failures.jsonl` and
 /// `out/rollouts_aggregate_metrics.json`.
 public struct RolloutOutputFiles: Sendable, Hashable {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Turns a JSONL file of task rows into the rows that are dispatched, one per rollout, as NeMo Gym's
-/// `_preprocess_rows_from_config` does (`AGENT_PROTOCOL.md` §9.2).
+/// `_preprocess_rows_from_config` does.
 ///
 /// Per line: parse it; set `agent_ref` to `{"name": agentName}` when the key is absent; shallow-merge
 /// the create-params overrides; set `_ng_task_index` (unless present) to the first-seen index of the
@@ -13,6 +13,7 @@ import Foundation
 /// var configuration = RolloutRowPreprocessor.Configuration(agentName: "my_agent")
 /// configuration.numRepeats = .fixed(4)
 /// let rows = try RolloutRowPreprocessor(configuration: configuration).preprocess(contentsOf: "tasks.jsonl").rows
+/// print(rows.count)  // 4 per line of tasks.jsonl
 /// ```
 public struct RolloutRowPreprocessor: Sendable {
     /// How rows are expanded.

@@ -9,6 +9,7 @@
 ///     print("serving \(deployment.instance.name), model at \(try deployment.modelServer.baseURL())")
 ///     return try SimpleAgent(deployment: deployment)
 /// }
+/// await launcher.main()
 /// ```
 public struct AgentDeployment: Sendable {
     /// The agent's instance (top-level key, type `responses_api_agents`).
@@ -38,7 +39,7 @@ public struct AgentDeployment: Sendable {
 
     /// Finds the instance `instanceName` in `config` and resolves its `model_server` and
     /// `resources_server` refs.
-    /// - Throws: ``ConfigError`` or ``ConfigError`` naming the instance, the field and the fix.
+    /// - Throws: ``ConfigError`` naming the instance, the field and the fix.
     public init(config: GlobalConfig, instanceName: String) throws {
         let instance = try config.serverInstance(named: instanceName)
         guard instance.serverType == "responses_api_agents" else {

@@ -3,7 +3,7 @@ import Synchronization
 
 /// Serves a ``ResponsesAPIAgent`` with NeMo Gym's agent routes, as a transport-agnostic handler.
 ///
-/// Routes (`AGENT_PROTOCOL.md` §1.1): `POST /v1/responses` and its `/ng-rollout/{id}/v1/responses` and
+/// Routes, as NeMo Gym's agent server has them: `POST /v1/responses` and its `/ng-rollout/{id}/v1/responses` and
 /// `/ng-rollout/{id}/training-token-capture/v1/responses` twins, `POST /run`, `POST /aggregate_metrics` and
 /// the liveness `GET /`. Errors map as NeMo Gym maps them: 422 `{"detail": [...]}` for invalid bodies, 500
 /// with a JSON string naming the failing inner server, 404/405 `{"detail": ...}`.
@@ -11,6 +11,7 @@ import Synchronization
 /// ```swift
 /// let server = AgentHTTPServer(configuration: .init(port: 8000), handler: AgentServer(agent: agent).handler)
 /// let port = try await server.start()
+/// print("listening on http://127.0.0.1:\(port)")
 /// await server.runUntilTerminated()
 /// ```
 ///
@@ -115,7 +116,7 @@ public struct AgentServer: Sendable {
         }
     }
 
-    /// The 500 body text for an error, worded as NeMo Gym words it (`DECISIONS.md` D3): an inner server's
+    /// The 500 body text for an error, worded as NeMo Gym's agent words it: an inner server's
     /// failure quotes its body as text (or, when it gave no answer, the ``ServerClientError`` message naming its URL
     /// and the cause), an invalid model answer starts `Received an invalid response from
     /// model server: ` followed by the JSON; anything else is `ErrorType('description')`.
