@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """Every Swift example in the docs compiles: collects the ```swift blocks (and bare ``` blocks of `///`
-comments, which DocC reads as Swift; ```yaml, ```text, ... blocks are skipped) from README.md (for now
-not: see the TODO in collect()), the DocC catalog and the library's `///` comments, and writes them into Tests/DocSnippetTests/DocSnippets.swift, one function per example, so that
+comments, which DocC reads as Swift; ```yaml, ```text, ... blocks are skipped) from README.md, the DocC catalog and the library's `///` comments, and writes them into Tests/DocSnippetTests/DocSnippets.swift, one function per example, so that
 `swift build --build-tests` compiles them against the library's public API.
 
   python3 .ci/doc-snippets.py          # rewrite the generated file
@@ -77,9 +76,7 @@ def blocks_from_swift(path):
 
 def collect():
     found = []
-    # TODO(lead): add ROOT / "README.md" back to this list once the README's examples use the current API
-    # (its custom-agent example still overrides `callTool(_:cookies:)`, which is now `callTool(_:episode:)`).
-    for path in sorted((ROOT / "Sources/NeMoGym").rglob("*.md")):
+    for path in [ROOT / "README.md", *sorted((ROOT / "Sources/NeMoGym").rglob("*.md"))]:
         for line, body in blocks_from_markdown(path):
             found.append((path.relative_to(ROOT), line, body))
     for path in sorted((ROOT / "Sources/NeMoGym").rglob("*.swift")):

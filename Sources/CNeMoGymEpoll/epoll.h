@@ -1,3 +1,3 @@
-// The Linux event-loop calls NeMoGym's SocketChannel uses (DECISIONS D7): headers only, no compiled code.
+// The Linux event-loop calls NeMoGym's SocketChannel uses: headers only, no compiled code.
 #include <sys/epoll.h>
 #include <sys/eventfd.h>

@@ -8,17 +8,50 @@ private let model: any ModelClient = ScriptedModelClient(turns: [[.assistantMess
 private let resources: any ResourcesClient = InProcessResourcesClient(tools: [:], reward: { _ in 1 })
 private let agent = SimpleAgent(model: model, resources: resources)
 
-// MARK: - Sources/NeMoGym/NeMoGym.docc/DeployingInNeMoGym.md:37
+// MARK: - README.md:24
 @Sendable func docSnippet0() async throws {
+
+    let model = ScriptedModelClient(turns: [
+        [.functionCall(name: "get_weather", arguments: #"{"city":"Oslo"}"#, callID: "call_1")],
+        [.assistantMessage("It is cold in Oslo.")],
+    ])
+    let resources = InProcessResourcesClient(
+        tools: ["get_weather": .json { args in ["city": args["city"] ?? "?", "weather": "cold"] }],
+        reward: { request in request.response.outputText.contains("cold") ? 1 : 0 })
+
+    let agent = SimpleAgent(configuration: .init(name: "weather_agent", maxSteps: 5), model: model, resources: resources)
+    let result = try await agent.run(
+        RunRequest(params: ResponseCreateParams(input: .text("What is the weather in Oslo?"))),
+        context: AgentCallContext())
+    print(result.reward)  // 1.0
+}
+
+// MARK: - README.md:52
+@Sendable func docSnippet1() async throws {
+    enum FailedToolCalls: EpisodeKey { static let defaultValue = 0 }
+
+    final class StopOnToolErrorAgent: SimpleAgent, @unchecked Sendable {
+        override func callTool(_ call: ResponseItem, episode: inout Episode) async throws -> ToolCallOutcome {
+            let outcome = try await super.callTool(call, episode: &episode)
+            if outcome.isError { episode[FailedToolCalls.self] += 1 }
+            return outcome
+        }
+
+        override func shouldStopAfterTools(_ episode: inout Episode) -> Bool {
+            episode[FailedToolCalls.self] > 0 || super.shouldStopAfterTools(&episode)
+        }
+    }
+}
+
+// MARK: - Sources/NeMoGym/NeMoGym.docc/DeployingInNeMoGym.md:37
+@Sendable func docSnippet3() async throws {
     final class MyAgent: SimpleAgent, @unchecked Sendable {}   // your overrides
 
-    var arguments = Array(CommandLine.arguments.dropFirst())
-    if arguments.first == "serve" { arguments.removeFirst() }   // as app.py starts it
-    await AgentLauncher.builtIn.adding(["my_agent_impl": { try MyAgent(deployment: $0) }]).main(arguments: arguments)
+    await AgentLauncher.builtIn.adding(["my_agent_impl": { try MyAgent(deployment: $0) }]).main()
 }
 
 // MARK: - Sources/NeMoGym/NeMoGym.docc/TestingAnAgent.md:11
-@Sendable func docSnippet1() async throws {
+@Sendable func docSnippet4() async throws {
     let model = ScriptedModelClient(turns: [
         [.functionCall(name: "get_weather", arguments: #"{"city":"Oslo"}"#, callID: "call_1")],
         [.assistantMessage("It is cold in Oslo.")],
@@ -34,7 +67,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/NeMoGym.docc/TestingAnAgent.md:32
-@Sendable func docSnippet2() async throws {
+@Sendable func docSnippet5() async throws {
     let requests = (0..<200).map { i in RunRequest(params: ResponseCreateParams(input: .text("task \(i)"))) }
     let mismatches = try await ConcurrentRolloutCheck.run(requests, concurrency: 200) {
         SimpleAgent(model: ClosureModelClient { _ in
@@ -45,14 +78,14 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/NeMoGym.docc/TestingAnAgent.md:46
-@Sendable func docSnippet3() async throws {
+@Sendable func docSnippet6() async throws {
     let server = AgentServer(agent: SimpleAgent(model: model, resources: resources))
     let reply = await server.handle(AgentHTTPRequest(method: .get, target: "/"))
     assert(reply.status == 200)
 }
 
 // MARK: - Sources/NeMoGym/NeMoGym.docc/TestingAnAgent.md:58
-@Sendable func docSnippet4() async throws {
+@Sendable func docSnippet7() async throws {
     let rows: [JSONObject] = (0..<4).map { i in
         ["responses_create_params": ["input": .string("task \(i)")], "_ng_task_index": .int(i), "_ng_rollout_index": 0]
     }
@@ -65,7 +98,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/NeMoGym.docc/WritingACustomAgent.md:16
-@Sendable func docSnippet5() async throws {
+@Sendable func docSnippet8() async throws {
     /// How many tool calls of this rollout failed.
     enum FailedToolCalls: EpisodeKey {
         static let defaultValue = 0
@@ -86,7 +119,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/NeMoGym.docc/WritingACustomAgent.md:55
-@Sendable func docSnippet6() async throws {
+@Sendable func docSnippet9() async throws {
     struct SingleTurnAgent: ResponsesAPIAgent {
         let model: any ModelClient
         let resources: any ResourcesClient
@@ -108,7 +141,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/NeMoGym.docc/WritingACustomAgent.md:84
-@Sendable func docSnippet7() async throws {
+@Sendable func docSnippet10() async throws {
     /// How many tool calls of this rollout failed.
     enum FailedToolCalls: EpisodeKey {
         static let defaultValue = 0
@@ -153,7 +186,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Agent/ConcurrentRolloutCheck.swift:9
-@Sendable func docSnippet8() async throws {
+@Sendable func docSnippet11() async throws {
     let requests = (0..<200).map { i in
         RunRequest(params: ResponseCreateParams(input: .text("task \(i)")))
     }
@@ -166,7 +199,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Agent/Episode.swift:8
-@Sendable func docSnippet9() async throws {
+@Sendable func docSnippet12() async throws {
     /// How many tool calls of this rollout failed.
     enum FailedToolCalls: EpisodeKey {
         static let defaultValue = 0
@@ -186,7 +219,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Agent/Episode.swift:82
-@Sendable func docSnippet10() async throws {
+@Sendable func docSnippet13() async throws {
     enum SawRefusal: EpisodeKey {
         static let defaultValue = false
     }
@@ -194,7 +227,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Agent/ResponsesAPIAgent.swift:9
-@Sendable func docSnippet11() async throws {
+@Sendable func docSnippet14() async throws {
     struct OneShotAgent: ResponsesAPIAgent {
         let model: any ModelClient
         let resources: any ResourcesClient
@@ -213,7 +246,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Agent/SimpleAgent.swift:14
-@Sendable func docSnippet12() async throws {
+@Sendable func docSnippet15() async throws {
     enum FailedToolCalls: EpisodeKey {
         static let defaultValue = 0
     }
@@ -233,7 +266,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Clients/ClosureModelClient.swift:3
-@Sendable func docSnippet13() async throws {
+@Sendable func docSnippet16() async throws {
     let model = ClosureModelClient { request in
         let asked = request.params.input.normalizedItems.last?.texts.joined() ?? ""
         return ModelReply(body: .object(ModelResponse.make(output: [.assistantMessage("You said: \(asked)")]).json))
@@ -245,7 +278,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Clients/InProcessResourcesClient.swift:8
-@Sendable func docSnippet14() async throws {
+@Sendable func docSnippet17() async throws {
     let resources = InProcessResourcesClient(
         tools: ["get_weather": .json { args in ["city": args["city"] ?? "?", "weather": "cold"] }],
         reward: { request in request.response.outputText.contains("cold") ? 1 : 0 })
@@ -260,7 +293,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Clients/ModelClient.swift:9
-@Sendable func docSnippet15() async throws {
+@Sendable func docSnippet18() async throws {
     struct EchoModel: ModelClient {
         func createResponse(_ request: ModelRequest) async throws -> ModelReply {
             let last = request.params.input.normalizedItems.last?.texts.joined() ?? ""
@@ -271,7 +304,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Clients/ResourcesClient.swift:8
-@Sendable func docSnippet16() async throws {
+@Sendable func docSnippet19() async throws {
     struct Calculator: ResourcesClient {
         func callTool(_ name: String, arguments: JSONValue?, cookies: SessionCookies) async throws -> ToolResult {
             let a = arguments?["a"]?.double ?? 0, b = arguments?["b"]?.double ?? 0
@@ -286,7 +319,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Clients/ScriptedModelClient.swift:8
-@Sendable func docSnippet17() async throws {
+@Sendable func docSnippet20() async throws {
     let model = ScriptedModelClient(turns: [
         [.functionCall(name: "get_weather", arguments: #"{"city":"Paris"}"#, callID: "c1")],
         [.assistantMessage("It is cold in Paris.")],
@@ -298,14 +331,14 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Config/ConfigOverride.swift:10
-@Sendable func docSnippet18() async throws {
+@Sendable func docSnippet21() async throws {
     let overrides = try ["++policy_base_url=http://127.0.0.1:8000/v1", "+max_steps=5"].map(ConfigOverride.parse)
     let config = try GlobalConfig.load(files: ["agent.yaml"]).applying(overrides: overrides).resolved()
     print(config.values["max_steps"] ?? .null)  // 5
 }
 
 // MARK: - Sources/NeMoGym/Config/GlobalConfig.swift:5
-@Sendable func docSnippet19() async throws {
+@Sendable func docSnippet22() async throws {
     let config = try GlobalConfig.load(files: ["agent.yaml", "env.yaml"]).resolved()
     let agent = try config.serverInstance(named: "my_agent")
     let model = try config.resolveServerRef(agent.block["model_server"], field: "model_server", in: agent)
@@ -313,19 +346,19 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Config/Similarity.swift:4
-@Sendable func docSnippet20() async throws {
+@Sendable func docSnippet23() async throws {
     print(Similarity.ratio("swe_agent", "swe_agents"))                  // ≈ 0.947
     print(Similarity.closeMatches("polcy_model", in: ["policy_model"]))  // ["policy_model"]
 }
 
 // MARK: - Sources/NeMoGym/Config/YAMLReader.swift:6
-@Sendable func docSnippet21() async throws {
+@Sendable func docSnippet24() async throws {
     let value = try YAMLReader.parse("policy:\n  lr: 1e-5\n  tags: [a, b]\n", source: "train.yaml")
     print(value["policy"]?["lr"]?.double ?? 0)  // 1e-05 (a float)
 }
 
 // MARK: - Sources/NeMoGym/HTTP/AgentHTTPHandler.swift:9
-@Sendable func docSnippet22() async throws {
+@Sendable func docSnippet25() async throws {
     let handler: AgentHTTPHandler = { request in
         switch (request.method, request.path) {
         case (.get, "/"): return .json(["status": "ok"])
@@ -340,7 +373,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/HTTP/AgentHTTPHandler.swift:30
-@Sendable func docSnippet23() async throws {
+@Sendable func docSnippet26() async throws {
     /// Answers one request that a server framework received, in the framework's plain terms.
     func answer(with handler: AgentHTTPHandler, method: String, target: String,
                 headers: [(name: String, value: String)], body: [UInt8])
@@ -355,7 +388,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/HTTP/AgentHTTPResponse.swift:6
-@Sendable func docSnippet24() async throws {
+@Sendable func docSnippet27() async throws {
     let handler: AgentHTTPHandler = { request in
         switch request.path {
         case "/": return .json(["status": "ok"])
@@ -368,7 +401,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/HTTP/AgentHTTPServer.swift:24
-@Sendable func docSnippet25() async throws {
+@Sendable func docSnippet28() async throws {
     let server = AgentHTTPServer(configuration: .init(host: "0.0.0.0", port: 8000)) { request in
         .json(["status": "ok"])
     }
@@ -378,7 +411,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/HTTP/HeaderFields.swift:6
-@Sendable func docSnippet26() async throws {
+@Sendable func docSnippet29() async throws {
     var headers: HeaderFields = ["Content-Type": "application/json"]
     headers.add(name: "Set-Cookie", value: "a=1; Path=/")
     headers.add(name: "Set-Cookie", value: "b=2; Path=/")
@@ -387,14 +420,14 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/HTTP/ServerClient.swift:22
-@Sendable func docSnippet27() async throws {
+@Sendable func docSnippet30() async throws {
     let client = ServerClient(configuration: .init(maxRetryDuration: .seconds(60)))
     let response = try await client.send(.json(url: "http://127.0.0.1:8000/run", ["responses_create_params": [:]]))
     if response.isSuccess { print(try response.json()["reward"]?.double ?? 0) }
 }
 
 // MARK: - Sources/NeMoGym/HTTP/ServerClientRequest.swift:6
-@Sendable func docSnippet28() async throws {
+@Sendable func docSnippet31() async throws {
     let cookies: SessionCookies = ["session_id": "abc"]
     let payload: JSONValue = ["input": "Hello"]
     var request = ServerClientRequest(method: .post, url: "http://127.0.0.1:8000/v1/responses")
@@ -406,21 +439,21 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/JSON/JSONValue.swift:7
-@Sendable func docSnippet29() async throws {
+@Sendable func docSnippet32() async throws {
     let value = try JSONValue(parsing: #"{"b":1.0,"a":[true,null]}"#)
     print(value["b"]?.number?.text ?? "")  // 1.0
     print(value.jsonString())              // {"b":1.0,"a":[true,null]}
 }
 
 // MARK: - Sources/NeMoGym/JSON/JSONWriter.swift:8
-@Sendable func docSnippet30() async throws {
+@Sendable func docSnippet33() async throws {
     let value: JSONValue = ["name": "café", "n": [1, 2.5]]
     print(value.jsonString())                // {"name":"café","n":[1,2.5]}
     print(value.jsonString(style: .python))  // {"name": "caf\u00e9", "n": [1, 2.5]}
 }
 
 // MARK: - Sources/NeMoGym/Observability/CollectedTrajectory.swift:11
-@Sendable func docSnippet31() async throws {
+@Sendable func docSnippet34() async throws {
     let row: JSONObject = ["_ng_task_index": 0, "_ng_rollout_index": 0]
     var result: JSONObject = ["reward": 1.0, "ng_trajectory": ["task_id": "0", "rollout_id": "0-0", "turns": []]]
     if result["ng_trajectory"] != nil {
@@ -430,28 +463,28 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Observability/ObservabilitySettings.swift:12
-@Sendable func docSnippet32() async throws {
+@Sendable func docSnippet35() async throws {
     let config = try GlobalConfig.parse("observability_enabled: true", source: "example")
     let settings = ObservabilitySettings(globalConfig: config.values)
     print(settings.modelPathPrefix(rolloutID: "0-0"))   // /ng-rollout/0-0
 }
 
 // MARK: - Sources/NeMoGym/Observability/RolloutCorrelation.swift:16
-@Sendable func docSnippet33() async throws {
+@Sendable func docSnippet36() async throws {
     let id = try RolloutCorrelation.rolloutID(fromRunBody: ["_ng_task_index": 0, "_ng_rollout_index": 1])
     print(id ?? "none")                                                       // 0-1
     print(RolloutCorrelation.pathPrefix(rolloutID: id, tokenCapture: true))  // /ng-rollout/0-1/training-token-capture
 }
 
 // MARK: - Sources/NeMoGym/Observability/TrajectoryItemShape.swift:18
-@Sendable func docSnippet34() async throws {
+@Sendable func docSnippet37() async throws {
     let item = TrajectoryItemShape.normalized(.functionCallOutput(callID: "c1", output: "ok"))
     print(JSONValue.object(item).jsonString())
     // {"call_id":"c1","output":"ok","type":"function_call_output","id":null,"status":null}
 }
 
 // MARK: - Sources/NeMoGym/Observability/TrajectoryRecorder.swift:29
-@Sendable func docSnippet35() async throws {
+@Sendable func docSnippet38() async throws {
     var recorder = TrajectoryRecorder(rolloutID: "0-0", modelRef: ModelServerRef(name: "policy_model"))
     let input = [ResponseItem.userMessage("weather in sf?")]
     let call = ResponseItem.functionCall(name: "get_weather", arguments: #"{"city": "SF"}"#, callID: "c1")
@@ -466,14 +499,14 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Registry/AgentRegistry.swift:7
-@Sendable func docSnippet36() async throws {
+@Sendable func docSnippet39() async throws {
     let roots = AgentRegistry.searchRoots(searchDirs: [], environment: ProcessInfo.processInfo.environment,
                                           currentDirectory: FileManager.default.currentDirectoryPath)
     for agent in AgentRegistry.discoverAgents(roots: roots) { print(agent.name, agent.pattern) }
 }
 
 // MARK: - Sources/NeMoGym/Rollouts/InProcessAgentEndpoint.swift:8
-@Sendable func docSnippet37() async throws {
+@Sendable func docSnippet40() async throws {
     let agent = SimpleAgent(configuration: .init(name: "my_agent"), model: model, resources: resources)
     let endpoint = InProcessAgentEndpoint(agent)
     let result = try await endpoint.run(["responses_create_params": ["input": "Hello"]])
@@ -481,7 +514,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Rollouts/MetricsAggregator.swift:9
-@Sendable func docSnippet38() async throws {
+@Sendable func docSnippet41() async throws {
     let aggregator = MetricsAggregator(computeMetrics: { tasks in
         PassAtKMetrics.compute(tasks: tasks).metrics
     })
@@ -494,14 +527,14 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Rollouts/PassAtKMetrics.swift:5
-@Sendable func docSnippet39() async throws {
+@Sendable func docSnippet42() async throws {
     let tasks: [[JSONObject]] = [[["reward": 1.0], ["reward": 0.0]], [["reward": 0.0], ["reward": 0.0]]]
     let outcome = PassAtKMetrics.compute(tasks: tasks)
     print(outcome.metrics.keys)  // ["pass@1/accuracy", "pass@1[avg-of-1]/accuracy", "pass@2/accuracy", ...]
 }
 
 // MARK: - Sources/NeMoGym/Rollouts/RolloutAgentEndpoint.swift:8
-@Sendable func docSnippet40() async throws {
+@Sendable func docSnippet43() async throws {
     struct EchoEndpoint: RolloutAgentEndpoint {
         func checkReachable() async throws {}
         func run(_ row: JSONObject) async throws -> JSONObject {
@@ -517,7 +550,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Rollouts/RolloutCollector.swift:11
-@Sendable func docSnippet41() async throws {
+@Sendable func docSnippet44() async throws {
     let rows = try RolloutRowPreprocessor(configuration: .init(agentName: "my_agent", numRepeats: .fixed(4)))
         .preprocess(contentsOf: "tasks.jsonl").rows
     let collector = RolloutCollector(endpoint: InProcessAgentEndpoint(agent),
@@ -527,7 +560,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Rollouts/RolloutCollector.swift:23
-@Sendable func docSnippet42() async throws {
+@Sendable func docSnippet45() async throws {
     let rows: [JSONObject] = (0..<3).map { i in
         ["responses_create_params": ["input": .string("task \(i)")], "_ng_task_index": .int(i), "_ng_rollout_index": 0]
     }
@@ -537,7 +570,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Rollouts/RolloutRowPreprocessor.swift:12
-@Sendable func docSnippet43() async throws {
+@Sendable func docSnippet46() async throws {
     var configuration = RolloutRowPreprocessor.Configuration(agentName: "my_agent")
     configuration.numRepeats = .fixed(4)
     let rows = try RolloutRowPreprocessor(configuration: configuration).preprocess(contentsOf: "tasks.jsonl").rows
@@ -545,7 +578,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Server/AgentDeployment.swift:7
-@Sendable func docSnippet44() async throws {
+@Sendable func docSnippet47() async throws {
     let launcher = AgentLauncher { deployment in
         print("serving \(deployment.instance.name), model at \(try deployment.modelServer.baseURL())")
         return try SimpleAgent(deployment: deployment)
@@ -554,7 +587,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Server/AgentLauncher.swift:13
-@Sendable func docSnippet45() async throws {
+@Sendable func docSnippet48() async throws {
     // Sources/my-agent/main.swift
 
     final class MyAgent: SimpleAgent, @unchecked Sendable {}   // your overrides
@@ -564,14 +597,14 @@ private let agent = SimpleAgent(model: model, resources: resources)
 }
 
 // MARK: - Sources/NeMoGym/Server/AgentLog.swift:10
-@Sendable func docSnippet46() async throws {
+@Sendable func docSnippet49() async throws {
     let log = AgentLog(level: .info, instanceName: "my_agent")
     log.info("serving")        // (my_agent) serving
     log.debug("not shown")     // below the level
 }
 
-// MARK: - Sources/NeMoGym/Server/AgentServer.swift:10
-@Sendable func docSnippet47() async throws {
+// MARK: - Sources/NeMoGym/Server/AgentServer.swift:11
+@Sendable func docSnippet50() async throws {
     let server = AgentHTTPServer(configuration: .init(port: 8000), handler: AgentServer(agent: agent).handler)
     let port = try await server.start()
     print("listening on http://127.0.0.1:\(port)")

@@ -103,6 +103,7 @@ struct AgentLauncherTests {
     @Test func readsTheArgumentsOfAUsersExecutable() throws {
         let options = try AgentLauncher.Options(arguments: ["--agent", "a", "--log-level=debug", "x.yaml", "++a.b=1", "y.yml"])
         #expect(options == AgentLauncher.Options(configFiles: ["x.yaml", "y.yml"], agentName: "a", logLevel: .debug, overrides: ["++a.b=1"]))
+        #expect(try AgentLauncher.Options(arguments: ["serve", "x.yaml"]).configFiles == ["x.yaml"])
         #expect(throws: ConfigError.self) { try AgentLauncher.Options(arguments: ["--agnet", "a"]) }
         #expect(throws: ConfigError.self) { try AgentLauncher.Options(arguments: ["--log-level", "loud"]) }
     }

@@ -83,11 +83,12 @@ public struct AgentLauncher: Sendable {
             self.overrides = overrides
         }
 
-        /// Reads `[--agent NAME] [--log-level LEVEL] [CONFIG.yaml...] [+key=value...]`.
+        /// Reads `[serve] [--agent NAME] [--log-level LEVEL] [CONFIG.yaml...] [+key=value...]` (a leading
+        /// `serve` is skipped, so an executable can stand in for `swift-gym serve`, as NeMo Gym's `app.py` starts it).
         /// - Throws: ``ConfigError`` for an unknown flag or a missing value.
         public init(arguments: [String]) throws {
             self.init()
-            var i = 0
+            var i = arguments.first == "serve" ? 1 : 0
             func value(_ flag: String) throws -> String {
                 i += 1
                 guard i < arguments.count else { throw ConfigError(.invalidArguments, "\(flag) needs a value") }
