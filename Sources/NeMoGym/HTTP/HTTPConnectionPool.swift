@@ -161,6 +161,25 @@ final class HTTPConnectionPool: Sendable {
         for connection in expired { connection.close() }
     }
 
+    /// Closes up to `count` idle connections to hosts other than `key`, oldest first, and returns how many it
+    /// closed: near the descriptor limit, a connection kept for another host is worth less than a new one here.
+    func closeIdle(upTo count: Int, except key: Key) -> Int {
+        let victims: [HTTPClientConnection] = state.withLock { s in
+            var out: [HTTPClientConnection] = []
+            for other in Array(s.hosts.keys) where other != key && out.count < count {
+                guard var host = s.hosts[other] else { continue }
+                let n = min(count - out.count, host.idle.count)
+                out += host.idle.prefix(n)
+                host.idle.removeFirst(n)
+                host.open -= n
+                s.hosts[other] = host.open == 0 && host.waiters.isEmpty ? nil : host
+            }
+            return out
+        }
+        for connection in victims { connection.close() }
+        return victims.count
+    }
+
     /// How many connections to `key` are idle in the pool.
     func idleCount(_ key: Key) -> Int { state.withLock { $0.hosts[key]?.idle.count ?? 0 } }
 

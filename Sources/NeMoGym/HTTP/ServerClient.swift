@@ -180,9 +180,11 @@ public final class ServerClient: Sendable {
                     return .failure(.fatal(cancelled(request)))
                 }
                 guard DescriptorBudget.clientHasHeadroom() else {
-                    // Too close to the descriptor limit: give the slot back, wait, then look for a pooled
-                    // connection or a free descriptor again.
+                    // Too close to the descriptor limit: give the slot back; close idle connections kept for
+                    // other hosts (then try again at once), or wait, then look for a pooled connection or a
+                    // free descriptor again.
                     pool.discard(key)
+                    if pool.closeIdle(upTo: 64, except: key) > 0 { continue }
                     do { try await Task.sleep(for: .milliseconds(20)) } catch { return .failure(.fatal(cancelled(request))) }
                     continue
                 }
