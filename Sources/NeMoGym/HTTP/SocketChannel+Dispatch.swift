@@ -23,23 +23,6 @@ import Darwin
 /// ``receive(into:)`` and ``write(_:)`` refuse to touch the socket. The descriptor is closed in the sources'
 /// cancel handlers, never earlier.
 final class SocketChannel: @unchecked Sendable {
-    /// Why a wait ended.
-    enum WaitResult: Sendable, Equatable {
-        /// The socket is ready.
-        case ready
-        /// The channel's deadline passed.
-        case timedOut
-        /// The waiting task was cancelled.
-        case cancelled
-        /// The server is shutting down and the wait was between requests.
-        case draining
-        /// The channel was closed.
-        case closed
-    }
-
-    /// Whether a read wait is between requests (may be ended by ``drain()``) or inside one.
-    enum WaitKind { case idle, busy }
-
     // Waiters are `UnsafeContinuation`s (a `CheckedContinuation` allocates a checker per wait): each one is taken
     // out of `state` under its lock before it is resumed, or resumed at once without being stored, so it is
     // resumed exactly once.

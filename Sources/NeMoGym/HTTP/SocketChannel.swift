@@ -17,23 +17,6 @@ import Synchronization
 /// `send` on a reused number would reach another connection. After ``interrupt(_:)`` with `.closed`,
 /// ``receive(into:)`` and ``write(_:moreFollows:)`` refuse to touch the socket.
 final class SocketChannel: @unchecked Sendable {
-    /// Why a wait ended.
-    enum WaitResult: Sendable, Equatable {
-        /// The socket is ready.
-        case ready
-        /// The channel's deadline passed.
-        case timedOut
-        /// The waiting task was cancelled.
-        case cancelled
-        /// The server is shutting down and the wait was between requests.
-        case draining
-        /// The channel was closed.
-        case closed
-    }
-
-    /// Whether a read wait is between requests (may be ended by ``drain()``) or inside one.
-    enum WaitKind { case idle, busy }
-
     // Waiters are `UnsafeContinuation`s, each taken out of `state` under its lock before it is resumed (or resumed
     // at once without being stored), so each is resumed exactly once.
     private struct State {
