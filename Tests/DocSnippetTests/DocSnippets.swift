@@ -26,7 +26,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
     print(result.reward)  // 1.0
 }
 
-// MARK: - README.md:52
+// MARK: - README.md:51
 @Sendable func docSnippet1() async throws {
     enum FailedToolCalls: EpisodeKey { static let defaultValue = 0 }
 
