@@ -326,10 +326,28 @@ struct AgentHTTPServerTests {
         }
     }
 
+    @Test(arguments: [true, false])
+    func servesOnTheEventLoopsOrOnTheCooperativePool(onLoops: Bool) async throws {
+        var configuration = AgentHTTPServer.Configuration()
+        configuration.runsConnectionsOnEventLoop = onLoops
+        try await Self.withServer(configuration) { _, port in
+            let client = ServerClient()
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for i in 0..<32 {
+                    group.addTask {
+                        let echo = try await client.send(ServerClientRequest(method: .post, url: "http://127.0.0.1:\(port)/echo", body: Array("\(i)".utf8)))
+                        #expect(echo.bodyText == "\(i)")
+                        return echo.status
+                    }
+                }
+                for try await status in group { #expect(status == 200) }
+            }
+        }
+    }
+
     @Test func closesIdleKeepAliveConnections() async throws {
         try await Self.withServer(.init(idleTimeout: .milliseconds(200))) { server, port in
-            let socket = try await RawSocket.connect(port: port)
-            await socket.send("GET / HTTP/1.1\r\n\r\n")
+            let socket = try await RawSocket.connect(port: port, sending: "GET / HTTP/1.1\r\n\r\n")
             #expect(await socket.readResponse()?.status == 200)
             #expect(await socket.readToEnd(timeout: 10).closed)
             #expect(server.connectionCount == 0)

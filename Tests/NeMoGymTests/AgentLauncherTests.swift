@@ -68,6 +68,14 @@ struct AgentLauncherTests {
         #expect(type(of: serving.agent) == SimpleAgent.self)
     }
 
+    @Test(arguments: [(nil, true), ("1", true), ("0", false)] as [(String?, Bool)])
+    func connectionTasksRunOnTheEventLoopsUnlessTheEnvironmentSaysZero(value: String?, expected: Bool) throws {
+        var env = Self.environment(implementation: "simple_agent", modelPort: 1, resourcesPort: 2)
+        env[AgentLauncher.eventLoopHandlersVariable] = value
+        let serving = try AgentLauncher.builtIn.makeServing(AgentLauncher.Options(), environment: env, logSink: { _ in })
+        #expect(serving.server.configuration.runsConnectionsOnEventLoop == expected)
+    }
+
     @Test func warnsOnceAtStartUpAboutKeysTheAgentDoesNotUse() throws {
         let lines = Lines()
         let env = Self.environment(implementation: "simple_agent", extra: ["observability_enabled": true, "max_step": 3],

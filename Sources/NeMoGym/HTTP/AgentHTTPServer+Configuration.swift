@@ -32,12 +32,14 @@ extension AgentHTTPServer {
         public var backlog: Int
         /// Whether ``AgentHTTPServer/start()`` raises the soft open-file limit (see ``OpenFileLimit``). Default `true`.
         public var raisesOpenFileLimit: Bool
-        /// Linux: whether connection tasks, and the handler each calls, run on the epoll loop's own thread
-        /// instead of the cooperative pool. It saves a thread hop (a `futex` wake-up) per wait — about half the
-        /// agent's system calls per rollout — but every handler then shares one thread: a handler that blocks
-        /// it (synchronous I/O, a long computation) stalls every connection of the process. Default `false`;
-        /// turn it on for agents whose handlers only await. Ignored on other platforms.
-        public var runsConnectionsOnEventLoop: Bool = false
+        /// Linux: whether connection tasks, and the handler each calls, run on the thread of their connection's
+        /// epoll loop (one loop per processor, `NEMO_GYM_SWIFT_EVENT_LOOPS` to change) instead of the cooperative
+        /// pool. It saves a thread hop (a `futex` wake-up) per wait — a quarter of the agent's CPU per rollout.
+        /// The rule is the cooperative pool's, per loop: a handler that blocks its thread (synchronous I/O, a long
+        /// computation) stalls the other connections of its loop, so move such work off it (`Task.detached`, or
+        /// `withTaskExecutorPreference(globalConcurrentExecutor)`), or set this to `false` to run every handler
+        /// on the cooperative pool. Default `true`. Ignored on other platforms.
+        public var runsConnectionsOnEventLoop: Bool = true
 
         /// Creates a configuration; every parameter has the default described on its property.
         public init(

@@ -113,10 +113,8 @@ final class HTTPClientConnection: @unchecked Sendable {
     /// Sends `request` and reads the response. On success, `reusable` says whether the connection may be pooled.
     func execute(_ request: [UInt8], body: [UInt8]? = nil, isHEAD: Bool, limits: Limits) async -> Result<(ServerClientResponse, reusable: Bool), Failure> {
         setDeadline(limits, idle: true)
-        // A large body goes out after the head without being copied behind it; MSG_MORE lets the kernel
-        // pack the head into the body's first segment.
-        var reason = await channel.write(request, moreFollows: body != nil)
-        if reason == nil, let body { reason = await channel.write(body) }
+        // A large body goes out after the head without being copied behind it, in the same system call.
+        let reason = if let body { await channel.write(request, then: body) } else { await channel.write(request) }
         if let reason, reason != .closed {
             return .failure(mapWait(reason, received: false, errnoText: "connection reset by peer"))
         }

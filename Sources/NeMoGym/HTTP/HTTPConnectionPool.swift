@@ -58,7 +58,7 @@ final class HTTPConnectionPool: Sendable {
                     expired.append(host.idle.removeFirst())
                     host.open -= 1
                 }
-                if allowReuse, let connection = host.idle.popLast() { return .reuse(connection) }
+                if allowReuse, let connection = Self.takeIdle(from: &host.idle) { return .reuse(connection) }
                 if !allowReuse, host.open >= limit, !host.idle.isEmpty {
                     expired.append(host.idle.removeFirst())
                     host.open -= 1
@@ -141,6 +141,22 @@ final class HTTPConnectionPool: Sendable {
             return nil
         }
         waiter?.continuation.resume(returning: .create)
+    }
+
+    /// The most recently released idle connection, preferring (among the last few) one registered with the
+    /// caller's epoll loop, so that its events resume the caller without a hop between loop threads.
+    private static func takeIdle(from idle: inout [HTTPClientConnection]) -> HTTPClientConnection? {
+        #if os(Linux)
+        if idle.count > 1, let loop = EpollLoop.current {
+            var i = idle.count - 1
+            let stop = max(0, idle.count - 16)
+            while i >= stop {
+                if idle[i].channel.loop === loop { return idle.remove(at: i) }
+                i -= 1
+            }
+        }
+        #endif
+        return idle.popLast()
     }
 
     /// Closes idle connections older than the idle lifetime.

@@ -35,10 +35,10 @@ final class HTTPServerConnection: @unchecked Sendable {
     /// Starts the connection's task.
     func start() {
         #if os(Linux)
-        // Optionally the connection's task (and the handler it calls) runs on the epoll loop's thread: a wake-up
-        // resumes it there without a hop to the cooperative pool.
+        // By default the connection's task (and the handler it calls) runs on its channel's epoll loop thread: a
+        // wake-up resumes it there without a hop to the cooperative pool.
         let t = server.configuration.runsConnectionsOnEventLoop
-            ? Task(executorPreference: EpollLoop.shared) { await self.run() }
+            ? Task(executorPreference: channel.loop) { await self.run() }
             : Task { await self.run() }
         #else
         let t = Task { await self.run() }

@@ -64,25 +64,31 @@ public struct SessionCookies: Sendable, Hashable, Sequence, ExpressibleByDiction
 
     /// Parses a `Cookie` request header (`a=1; b=2`).
     public init(cookieHeader: String) {
-        for part in cookieHeader.split(separator: ";") {
-            let pair = part.trimmingSpaces()
-            guard !pair.isEmpty else { continue }
-            if let eq = pair.firstIndex(of: "=") {
-                self[String(pair[..<eq]).trimmingSpaces()] = SessionCookies.unquoted(String(pair[pair.index(after: eq)...]).trimmingSpaces())
-            } else {
-                self[pair] = ""
+        let utf8 = cookieHeader.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex
+            let part = Self.trimmed(utf8[start..<end])
+            if !part.isEmpty {
+                if let eq = part.firstIndex(of: UInt8(ascii: "=")) {
+                    self[Self.text(Self.trimmed(part[..<eq]))] = Self.text(Self.unquoted(Self.trimmed(part[part.index(after: eq)...])))
+                } else {
+                    self[Self.text(part)] = ""
+                }
             }
+            start = end < utf8.endIndex ? utf8.index(after: end) : end
         }
     }
 
     /// The cookies set by a response's `Set-Cookie` header lines (attributes such as `Path` are dropped).
     public init(setCookieHeaders: [String]) {
         for line in setCookieHeaders {
-            let pair = line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            guard let eq = pair.firstIndex(of: "=") else { continue }
-            let name = String(pair[..<eq]).trimmingSpaces()
+            let utf8 = line.utf8
+            let pair = utf8[..<(utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex)]
+            guard let eq = pair.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let name = Self.trimmed(pair[..<eq])
             guard !name.isEmpty else { continue }
-            self[name] = SessionCookies.unquoted(String(pair[pair.index(after: eq)...]).trimmingSpaces())
+            self[Self.text(name)] = Self.text(Self.unquoted(Self.trimmed(pair[pair.index(after: eq)...])))
         }
     }
 
@@ -91,9 +97,21 @@ public struct SessionCookies: Sendable, Hashable, Sequence, ExpressibleByDiction
         zip(names, cookieValues).map { "\($0)=\($1); Path=/; SameSite=lax" }
     }
 
-    private static func unquoted(_ value: String) -> String {
-        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-            return String(value.dropFirst().dropLast())
+    // Cookie text is split at ASCII bytes only, so every slice is valid UTF-8.
+    private static func text(_ bytes: Substring.UTF8View) -> String {
+        String(Substring(bytes))
+    }
+
+    private static func trimmed(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
+        var s = bytes
+        while let f = s.first, f == UInt8(ascii: " ") || f == UInt8(ascii: "\t") { s = s.dropFirst() }
+        while let l = s.last, l == UInt8(ascii: " ") || l == UInt8(ascii: "\t") { s = s.dropLast() }
+        return s
+    }
+
+    private static func unquoted(_ value: Substring.UTF8View) -> Substring.UTF8View {
+        if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
+            return value.dropFirst().dropLast()
         }
         return value
     }

@@ -33,6 +33,54 @@ extension SocketChannel {
         return nil
     }
 
+    /// Sends `head` then `body` as one stream with `sendmsg` (two `iovec`s: one system call for both when the
+    /// socket buffer takes them, and the body is not copied behind the head), waiting for writability when the
+    /// buffer is full. Returns `nil` on success or the reason it stopped, as ``write(_:moreFollows:)``.
+    func write(_ head: [UInt8], then body: [UInt8]) async -> WaitResult? {
+        if body.isEmpty { return await write(head) }
+        if head.isEmpty { return await write(body) }
+        let total = head.count + body.count
+        var offset = 0
+        while offset < total {
+            if shut.load(ordering: .acquiring) { return .closed }
+            let n = head.withUnsafeBytes { h in
+                body.withUnsafeBytes { b in
+                    var parts = (iovec(), iovec())
+                    var count = 1
+                    if offset < h.count {
+                        parts.0 = iovec(iov_base: UnsafeMutableRawPointer(mutating: h.baseAddress! + offset), iov_len: h.count - offset)
+                        parts.1 = iovec(iov_base: UnsafeMutableRawPointer(mutating: b.baseAddress!), iov_len: b.count)
+                        count = 2
+                    } else {
+                        let skip = offset - h.count
+                        parts.0 = iovec(iov_base: UnsafeMutableRawPointer(mutating: b.baseAddress! + skip), iov_len: b.count - skip)
+                    }
+                    return withUnsafeMutablePointer(to: &parts) { pointer in
+                        pointer.withMemoryRebound(to: iovec.self, capacity: 2) { vector in
+                            var message = msghdr()
+                            message.msg_iov = vector
+                            message.msg_iovlen = numericCast(count)
+                            return sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
+                        }
+                    }
+                }
+            }
+            if n > 0 {
+                offset += n
+                continue
+            }
+            let e = errno
+            if n < 0 && e == EINTR { continue }
+            if n < 0 && (e == EAGAIN || e == EWOULDBLOCK) {
+                let result = await waitWritable()
+                if result != .ready { return result }
+                continue
+            }
+            return .closed
+        }
+        return nil
+    }
+
     /// Half-closes the sending side (`shutdown(SHUT_WR)`), so the peer reads end-of-stream.
     func shutdownWrite() {
         if shut.load(ordering: .acquiring) { return }

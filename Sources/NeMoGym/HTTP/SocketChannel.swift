@@ -37,6 +37,9 @@ final class SocketChannel: @unchecked Sendable {
 
     /// The descriptor.
     let fd: Int32
+    /// The loop the descriptor is registered with: the calling thread's when it is a loop thread (so a task
+    /// running on a loop keeps its connections there), otherwise the next one in turn.
+    let loop: EpollLoop
     /// Uptime nanoseconds after which a ``ChannelWatchdog`` interrupts waits with `.timedOut`; `0` = none.
     let deadline = Atomic<UInt64>(0)
 
@@ -47,8 +50,9 @@ final class SocketChannel: @unchecked Sendable {
     /// Wraps a connected, non-blocking descriptor; the channel owns it from now on.
     init(fd: Int32) {
         self.fd = fd
+        loop = EpollLoop.forNewChannel()
         DescriptorBudget.opened()
-        if !EpollLoop.shared.register(self) {
+        if !loop.register(self) {
             // Out of kernel memory for the registration: fail every wait, so the owner closes the connection.
             state.withLock { $0.interruption = .closed }
         }
@@ -192,7 +196,7 @@ final class SocketChannel: @unchecked Sendable {
         }
         guard let waiters else { return }
         for waiter in waiters { waiter.resume(returning: .closed) }
-        EpollLoop.shared.unregister(self)
+        loop.unregister(self)
         _ = Glibc.close(fd)
         DescriptorBudget.closed()
     }
@@ -219,21 +223,59 @@ final class SocketChannel: @unchecked Sendable {
     }
 }
 
-/// The process-wide epoll loop: one thread waiting in `epoll_wait` for every ``SocketChannel``, and the task
-/// executor that ``AgentHTTPServer``'s connection tasks prefer (so their handlers run here too).
+/// One of the process's epoll loops: a thread waiting in `epoll_wait` for its ``SocketChannel``s, and a task
+/// executor that ``AgentHTTPServer``'s connection tasks prefer by default (so their handlers run there too).
+///
+/// There is one loop per processor (`sysconf(_SC_NPROCESSORS_ONLN)`, at most 64), or as many as
+/// `NEMO_GYM_SWIFT_EVENT_LOOPS` says (1 to 256, read once). A channel is registered with the loop of the thread
+/// that creates it when that is a loop thread, otherwise with the next loop in turn: accepted connections are
+/// spread over the loops, and the upstream connections a handler opens stay on its loop.
 ///
 /// Jobs enqueued here run on the loop thread between `epoll_wait` calls; a task resumed by an event is run by
 /// the same thread without waking a cooperative-pool worker (one thread hop and one `futex` fewer per wake-up,
-/// and events batch while jobs run). The price: a handler that blocks its thread (a semaphore, blocking file
-/// or process I/O, long CPU work) holds up every connection of the process; move such work off it (for
-/// example `Task.detached`, or `withTaskExecutorPreference(globalConcurrentExecutor)`). Other threads wake the
-/// loop through its `eventfd` only when it is asleep in `epoll_wait`.
+/// and events batch while jobs run). The price is the cooperative pool's own rule, per loop: a handler that
+/// blocks its thread (a semaphore, blocking file or process I/O, long CPU work) holds up the connections of its
+/// loop; move such work off it (for example `Task.detached`, or
+/// `withTaskExecutorPreference(globalConcurrentExecutor)`). Other threads wake the loop through its `eventfd`
+/// only when it is asleep in `epoll_wait`.
 ///
 /// A registration holds a reference to its channel (the event's `data.ptr`); after ``unregister(_:)`` the loop
 /// thread drops it once the batch it may be handling is done, so an event already fetched never meets a freed
 /// channel. An `eventfd` wakes the loop when there are references to drop.
 final class EpollLoop: TaskExecutor, @unchecked Sendable {
-    static let shared = EpollLoop()
+    /// The environment variable that sets the number of loops.
+    static let countVariable = "NEMO_GYM_SWIFT_EVENT_LOOPS"
+
+    /// Every loop of the process, started on first use.
+    static let all: [EpollLoop] = {
+        let configured = getenv(countVariable).flatMap { Int(String(cString: $0)) }.flatMap { (1...256).contains($0) ? $0 : nil }
+        let count = configured ?? min(64, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        return (0..<count).map { EpollLoop(index: $0) }
+    }()
+
+    private static let nextLoop = Atomic<Int>(0)
+    private static let currentKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "cannot create the epoll loops' thread key")
+        return key
+    }()
+
+    /// The loop whose thread is running the caller, if any.
+    static var current: EpollLoop? {
+        pthread_getspecific(currentKey).map { Unmanaged<EpollLoop>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    /// The loop a new channel registers with: the current thread's loop, else the next one in turn.
+    static func forNewChannel() -> EpollLoop {
+        if let current { return current }
+        let loops = all
+        if loops.count == 1 { return loops[0] }
+        let i = nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue
+        return loops[Int(UInt(bitPattern: i) % UInt(loops.count))]
+    }
+
+    /// The loop's position in ``all``.
+    let index: Int
 
     private let epoll: Int32
     private let wakeup: Int32
@@ -247,7 +289,9 @@ final class EpollLoop: TaskExecutor, @unchecked Sendable {
         if sleeping.load(ordering: .sequentiallyConsistent) { _ = eventfd_write(wakeup, 1) }
     }
 
-    private init() {
+    private init(index: Int) {
+        self.index = index
+        _ = Self.currentKey
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakeup = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
         precondition(epoll >= 0 && wakeup >= 0, "cannot create the epoll loop: \(SocketOptions.describe(errno: errno))")
@@ -286,6 +330,7 @@ final class EpollLoop: TaskExecutor, @unchecked Sendable {
     }
 
     private func run() -> Never {
+        pthread_setspecific(Self.currentKey, Unmanaged.passUnretained(self).toOpaque())
         let capacity = 256
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         var batch: [UnownedJob] = []

@@ -32,7 +32,8 @@ public struct AgentLauncher: Sendable {
     public let implementations: [String: Factory]?
     private let anyImplementation: Factory?
 
-    /// The environment variable that, set to `1`, runs connection tasks on the epoll loop's thread (Linux; see
+    /// The environment variable that, set to `0`, runs connection tasks on the cooperative pool instead of
+    /// their epoll loop's thread (Linux; `1` or unset keeps the default, see
     /// ``AgentHTTPServer/Configuration/runsConnectionsOnEventLoop``).
     public static let eventLoopHandlersVariable = "NEMO_GYM_SWIFT_EVENT_LOOP_HANDLERS"
 
@@ -207,7 +208,9 @@ public struct AgentLauncher: Sendable {
         deployment.client = ServerClient(configuration: clientConfiguration)
         let agent = try factory(deployment)
         var serverConfiguration = try deployment.serverConfiguration()
-        serverConfiguration.runsConnectionsOnEventLoop = environment[Self.eventLoopHandlersVariable] == "1"
+        if let value = environment[Self.eventLoopHandlersVariable] {
+            serverConfiguration.runsConnectionsOnEventLoop = value != "0"
+        }
         let server = AgentHTTPServer(configuration: serverConfiguration,
                                 handler: AgentServer(agent: agent, log: log).handler)
         return Serving(deployment: deployment, agent: agent, server: server, log: log)

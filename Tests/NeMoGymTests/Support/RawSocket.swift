@@ -23,19 +23,37 @@ final class RawSocket: @unchecked Sendable {
 
     /// Connects to `127.0.0.1:port`.
     static func connect(port: Int) async throws -> RawSocket {
+        try await offload { RawSocket(fd: try connectedDescriptor(port: port)) }
+    }
+
+    private static func connectedDescriptor(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = UInt16(port).bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else {
+            let e = errno
+            _ = Glibc.close(fd)
+            throw POSIXError(POSIXErrorCode(rawValue: e) ?? .EIO)
+        }
+        return fd
+    }
+
+    /// Connects and sends `text` on the same thread at once, so the bytes are in the server's socket before its
+    /// connection task first runs (for tests with timeouts shorter than a busy machine's scheduling delays).
+    static func connect(port: Int, sending text: String) async throws -> RawSocket {
         try await offload {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_port = UInt16(port).bigEndian
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let rc = withUnsafePointer(to: &addr) { p in
-                p.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard rc == 0 else {
-                let e = errno
-                _ = Glibc.close(fd)
-                throw POSIXError(POSIXErrorCode(rawValue: e) ?? .EIO)
+            let fd = try connectedDescriptor(port: port)
+            let bytes = Array(text.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+                if n <= 0 { break }
+                offset += n
             }
             return RawSocket(fd: fd)
         }
