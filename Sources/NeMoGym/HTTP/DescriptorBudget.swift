@@ -48,8 +48,9 @@ enum DescriptorBudget {
         let now = DispatchTime.now().uptimeNanoseconds
         if others.load(ordering: .relaxed) < 0 { scan(now) }
         if fits(margins) { return true }
-        // Near the limit by the estimate: count again (at most every 50 ms), other descriptors may have closed.
-        if now &- lastScan.load(ordering: .relaxed) > 50_000_000 {
+        // Near the limit by the estimate: count again (at most every 250 ms: a count reads every entry of
+        // /proc/self/fd, tens of thousands in a burst), other descriptors may have closed.
+        if now &- lastScan.load(ordering: .relaxed) > 250_000_000 {
             scan(now)
             if fits(margins) { return true }
         }

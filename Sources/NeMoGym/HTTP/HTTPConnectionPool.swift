@@ -26,6 +26,15 @@ final class HTTPConnectionPool: Sendable {
         var idle: [HTTPClientConnection] = []
         var open = 0
         var waiters: [Waiter] = []
+
+        var isUnused: Bool { open == 0 && idle.isEmpty && waiters.isEmpty }
+
+        /// How many of the oldest idle connections have been idle longer than `lifetime` nanoseconds.
+        func expiredCount(now: UInt64, lifetime: UInt64) -> Int {
+            var n = 0
+            while n < idle.count, now &- idle[n].idleSince > lifetime { n += 1 }
+            return n
+        }
     }
 
     private struct State {
@@ -51,23 +60,27 @@ final class HTTPConnectionPool: Sendable {
             let now = DispatchTime.now().uptimeNanoseconds
             var expired: [HTTPClientConnection] = []
             let immediate: Lease? = state.withLock { s in
-                var host = s.hosts[key] ?? Host()
-                defer { s.hosts[key] = host }
-                // Drop expired idle connections (oldest are first).
-                while let first = host.idle.first, now &- first.idleSince > idleLifetime {
-                    expired.append(host.idle.removeFirst())
-                    host.open -= 1
+                // In place (`_modify`), so the idle array is never copied: with thousands of idle connections a
+                // copy per request made each acquire O(n).
+                Self.update(&s.hosts[key, default: Host()]) { host -> Lease? in
+                    // Drop expired idle connections (oldest are first).
+                    let stale = host.expiredCount(now: now, lifetime: idleLifetime)
+                    if stale > 0 {
+                        expired += host.idle[..<stale]
+                        host.idle.removeFirst(stale)
+                        host.open -= stale
+                    }
+                    if allowReuse, let connection = Self.takeIdle(from: &host.idle) { return .reuse(connection) }
+                    if !allowReuse, host.open >= limit, !host.idle.isEmpty {
+                        expired.append(host.idle.removeFirst())
+                        host.open -= 1
+                    }
+                    if host.open < limit {
+                        host.open += 1
+                        return .create
+                    }
+                    return nil
                 }
-                if allowReuse, let connection = Self.takeIdle(from: &host.idle) { return .reuse(connection) }
-                if !allowReuse, host.open >= limit, !host.idle.isEmpty {
-                    expired.append(host.idle.removeFirst())
-                    host.open -= 1
-                }
-                if host.open < limit {
-                    host.open += 1
-                    return .create
-                }
-                return nil
             }
             for connection in expired { connection.close() }
             if let immediate {
@@ -131,17 +144,20 @@ final class HTTPConnectionPool: Sendable {
     func discard(_ key: Key, closing connection: HTTPClientConnection? = nil) {
         connection?.close()
         let waiter: Waiter? = state.withLock { s in
-            guard var host = s.hosts[key] else { return nil }
-            defer { s.hosts[key] = host.open == 0 && host.idle.isEmpty && host.waiters.isEmpty ? nil : host }
-            if let w = host.waiters.first {
-                host.waiters.removeFirst()
-                return w  // the slot passes to the waiter
+            guard s.hosts[key] != nil else { return nil }
+            let waiter = Self.update(&s.hosts[key, default: Host()]) { host -> Waiter? in
+                if !host.waiters.isEmpty { return host.waiters.removeFirst() }  // the slot passes to the waiter
+                host.open -= 1
+                return nil
             }
-            host.open -= 1
-            return nil
+            if s.hosts[key]?.isUnused == true { s.hosts[key] = nil }
+            return waiter
         }
         waiter?.continuation.resume(returning: .create)
     }
+
+    /// Runs `body` on a host entry in place.
+    private static func update<R>(_ host: inout Host, _ body: (inout Host) -> R) -> R { body(&host) }
 
     /// The most recently released idle connection, preferring (among the last few) one registered with the
     /// caller's epoll loop, so that its events resume the caller without a hop between loop threads.
@@ -165,12 +181,17 @@ final class HTTPConnectionPool: Sendable {
         let expired: [HTTPClientConnection] = state.withLock { s in
             var out: [HTTPClientConnection] = []
             for key in Array(s.hosts.keys) {
-                guard var host = s.hosts[key] else { continue }
-                while let first = host.idle.first, now &- first.idleSince > idleLifetime {
-                    out.append(host.idle.removeFirst())
-                    host.open -= 1
+                let idleLifetime = idleLifetime
+                let keep = Self.update(&s.hosts[key, default: Host()]) { host -> Bool in
+                    let stale = host.expiredCount(now: now, lifetime: idleLifetime)
+                    if stale > 0 {
+                        out += host.idle[..<stale]
+                        host.idle.removeFirst(stale)
+                        host.open -= stale
+                    }
+                    return host.open != 0 || !host.waiters.isEmpty
                 }
-                s.hosts[key] = host.open == 0 && host.waiters.isEmpty ? nil : host
+                if !keep { s.hosts[key] = nil }
             }
             return out
         }
@@ -183,12 +204,15 @@ final class HTTPConnectionPool: Sendable {
         let victims: [HTTPClientConnection] = state.withLock { s in
             var out: [HTTPClientConnection] = []
             for other in Array(s.hosts.keys) where other != key && out.count < count {
-                guard var host = s.hosts[other] else { continue }
-                let n = min(count - out.count, host.idle.count)
-                out += host.idle.prefix(n)
-                host.idle.removeFirst(n)
-                host.open -= n
-                s.hosts[other] = host.open == 0 && host.waiters.isEmpty ? nil : host
+                let wanted = count - out.count
+                let keep = Self.update(&s.hosts[other, default: Host()]) { host -> Bool in
+                    let n = min(wanted, host.idle.count)
+                    out += host.idle[..<n]
+                    host.idle.removeFirst(n)
+                    host.open -= n
+                    return host.open != 0 || !host.waiters.isEmpty
+                }
+                if !keep { s.hosts[other] = nil }
             }
             return out
         }
