@@ -7,7 +7,8 @@ public enum BenchCommand: GymCommand {
     public static let summary = "Measure agent CPU, latency and memory per rollout against loopback fakes"
     public static let usage = """
     USAGE: swift-gym bench [--workload single|long|wide|burst] [--peers swift|python] [--rollouts N]
-                           [--concurrency C] [--model-latency-ms M] [--strace N] [--json]
+                           [--concurrency C] [--model-latency-ms M] [--strace N]
+                           [--agent PATH | --agent-command CMD] [--json]
 
     Starts a model server and a resources server, serves a SimpleAgent with 'swift-gym serve' in a child
     process, and drives N POST /run calls at concurrency C over keep-alive connections. Reports
@@ -36,6 +37,10 @@ public enum BenchCommand: GymCommand {
       --python-fakes DIR    where fake_model.py and fake_resources.py are
       --strace N            afterwards, count system calls over N more rollouts with strace -f -c
       --agent PATH          serve the agent with this swift-gym executable (compare two builds)
+      --agent-command CMD   serve the agent with this shell command instead, which must exec the server
+                            (NeMo Gym's Python simple_agent: 'cd DIR && exec .venv/bin/python app.py'); it
+                            gets NEMO_GYM_CONFIG_DICT and NEMO_GYM_CONFIG_PATH, and is ready when GET /
+                            answers 200
       --json                print one JSON object
       -h, --help            show this help
 
@@ -53,6 +58,7 @@ public enum BenchCommand: GymCommand {
         .init(key: "python-fakes", names: ["--python-fakes"], takesValue: true),
         .init(key: "strace", names: ["--strace"], takesValue: true),
         .init(key: "agent", names: ["--agent"], takesValue: true),
+        .init(key: "agent-command", names: ["--agent-command"], takesValue: true),
         .init(key: "json", names: ["--json"]),
         .init(key: "serve-fakes", names: ["--serve-fakes"], hidden: true),
     ])
@@ -90,6 +96,10 @@ public enum BenchCommand: GymCommand {
         if let folder = parsed.value("python-fakes") { options.pythonFakes = folder }
         options.straceRollouts = try parsed.int("strace", option: "--strace", minimum: 0) ?? 0
         options.agentExecutable = parsed.value("agent")
+        options.agentCommand = parsed.value("agent-command")
+        if options.agentExecutable != nil && options.agentCommand != nil {
+            throw UsageError("--agent and --agent-command both name the agent: give one")
+        }
         let runner = BenchmarkRunner(options: options, executable: executablePath())
         let report = try await runner.run { console.printError($0) }
         console.print(parsed.flag("json") ? report.json.jsonString() : report.text)

@@ -27,6 +27,8 @@ public struct BenchmarkReport: Sendable {
     public var modelLatencyMilliseconds: Double = 0
     /// Agent CPU over the measured rollouts, in seconds.
     public var agentCPUSeconds: Double = 0
+    /// The system (kernel) part of ``agentCPUMillisecondsPerRollout``, in milliseconds per rollout.
+    public var agentSystemCPUMillisecondsPerRollout: Double = 0
     /// `syscr + syscw` of the agent's `/proc/<pid>/io` per rollout (read/write-family calls only).
     public var readWriteSyscallsPerRollout: Double = 0
     /// All system calls per rollout, counted by `strace -f -c` over extra rollouts (`--strace N`).
@@ -45,6 +47,7 @@ public struct BenchmarkReport: Sendable {
             "latency_p50_ms": .double(round3(p50 * 1000)), "latency_p99_ms": .double(round3(p99 * 1000)),
             "agent_cpu_ms_per_rollout": .double(round3(agentCPUMillisecondsPerRollout)),
             "agent_cpu_us_per_step": .double(round3(agentCPUMicrosecondsPerStep)),
+            "agent_system_cpu_ms_per_rollout": .double(round3(agentSystemCPUMillisecondsPerRollout)),
             "agent_peak_rss_mb": .double(round3(Double(agentPeakRSSBytes) / 1_048_576)),
             "bytes_decoded_per_rollout": .double(round3(bytesDecodedPerRollout)),
             "bytes_encoded_per_rollout": .double(round3(bytesEncodedPerRollout)),
@@ -79,7 +82,7 @@ public struct BenchmarkReport: Sendable {
         workload \(workload.rawValue) on \(peers.rawValue) peers\(modelLatencyMilliseconds > 0 ? " (model \(f(modelLatencyMilliseconds, 0)) ms)" : ""): \(rollouts) rollouts at concurrency \(concurrency) in \(f(seconds)) s (\(failures) failed)
           rollouts/s            \(f(rolloutsPerSecond, 1))
           latency p50 / p99     \(f(p50 * 1000)) ms / \(f(p99 * 1000)) ms
-          agent CPU / rollout   \(f(agentCPUMillisecondsPerRollout, 3)) ms (\(f(agentCPUMicrosecondsPerStep, 1)) µs per model step; \(f(agentCPUSeconds, 2)) s in all)
+          agent CPU / rollout   \(f(agentCPUMillisecondsPerRollout, 3)) ms (\(f(agentSystemCPUMillisecondsPerRollout, 3)) ms of it in the kernel; \(f(agentCPUMicrosecondsPerStep, 1)) µs per model step; \(f(agentCPUSeconds, 2)) s in all)
           read/write calls      \(f(readWriteSyscallsPerRollout, 1)) / rollout (/proc/PID/io syscr+syscw; sockets' recvfrom/sendto not included)
           agent peak RSS        \(f(Double(agentPeakRSSBytes) / 1_048_576, 1)) MB
           bytes / rollout       \(Int(bytesDecodedPerRollout)) decoded, \(Int(bytesEncodedPerRollout)) encoded\(extra)

@@ -36,6 +36,12 @@ public struct BenchmarkRunner: Sendable {
         public var straceRollouts: Int = 0
         /// The executable serving the agent (`swift-gym serve`); `nil`: the running `swift-gym`.
         public var agentExecutable: String?
+        /// A shell command that serves the agent instead of `swift-gym serve` (for example NeMo Gym's Python
+        /// `simple_agent`: `cd .../responses_api_agents/simple_agent && exec .venv/bin/python app.py`). It is run
+        /// by `/bin/sh -c` with `NEMO_GYM_CONFIG_DICT` (which then also holds the `head_server` and `dry_run`
+        /// keys NeMo Gym's launcher adds) and `NEMO_GYM_CONFIG_PATH`, and is ready when `GET /` answers 200. The
+        /// shell's process is the one measured, so the command must `exec` the server.
+        public var agentCommand: String?
 
         /// Creates options.
         public init(workload: BenchmarkWorkload = .single, rollouts: Int = 1000, concurrency: Int = 16, warmup: Int = 100) {
@@ -87,15 +93,21 @@ public struct BenchmarkRunner: Sendable {
               model_server: {type: responses_api_models, name: bench_model}
               max_steps: 64
         """
-        let agent = try ChildProcess.start(options.agentExecutable ?? executable, ["serve"], environment: [
-            "NEMO_GYM_CONFIG_DICT": config, "NEMO_GYM_CONFIG_PATH": "bench_agent",
-        ])
-        defer { agent.stop() }
-        _ = try await agent.firstLine(containing: "listening on")
-        progress("\(options.peers.rawValue) peers: model on port \(ports.model), resources on \(ports.resources); agent pid \(agent.pid) on port \(agentPort)")
-
+        // NeMo Gym's launcher adds these keys for its children; its Python servers refuse to start without them.
+        let launcherKeys = options.agentCommand == nil ? "" : "head_server: {host: 127.0.0.1, port: \(try FreePort.find())}\ndry_run: false\n"
+        let environment = ["NEMO_GYM_CONFIG_DICT": launcherKeys + config, "NEMO_GYM_CONFIG_PATH": "bench_agent"]
         let client = ServerClient(configuration: .init(maxConnectionsPerHost: 1 << 20))
         let base = "http://127.0.0.1:\(agentPort)"
+        let agent = try options.agentCommand.map { try ChildProcess.start("/bin/sh", ["-c", $0], environment: environment) }
+            ?? ChildProcess.start(options.agentExecutable ?? executable, ["serve"], environment: environment)
+        defer { agent.stop() }
+        if options.agentCommand != nil {
+            try await Self.waitUntilLive(base, agent: agent)
+        } else {
+            _ = try await agent.firstLine(containing: "listening on")
+        }
+        progress("\(options.peers.rawValue) peers: model on port \(ports.model), resources on \(ports.resources); agent pid \(agent.pid) on port \(agentPort)")
+
         let statsURL = "http://127.0.0.1:\(ports.resources)/stats"
         if options.warmup > 0 {
             _ = try await drive(client: client, url: base + "/run", count: options.warmup, offset: 0)
@@ -142,12 +154,25 @@ public struct BenchmarkRunner: Sendable {
         report.peers = options.peers
         report.modelLatencyMilliseconds = options.peers == .swift ? options.modelLatency.milliseconds : 0
         report.agentCPUSeconds = cpu
+        report.agentSystemCPUMillisecondsPerRollout = (after.systemCPUSeconds - before.systemCPUSeconds) * 1000 / n
         report.readWriteSyscallsPerRollout = Double(after.readWriteSyscalls - before.readWriteSyscalls) / n
         report.syscalls = syscalls
         if options.peers == .swift, options.modelLatency > .zero {
             report.maxFirstCallsInFlight = statsAfter["max_first_calls_in_flight"]?.int ?? 0
         }
         return report
+    }
+
+    /// Polls `GET /` until it answers 200 (at most 180 s: a Python agent starts a Ray cluster first).
+    private static func waitUntilLive(_ base: String, agent: ChildProcess) async throws {
+        let client = ServerClient(configuration: .init(maxRetryDuration: .seconds(1)))
+        let end = ContinuousClock.now + .seconds(180)
+        while ContinuousClock.now < end {
+            if !agent.isRunning { throw ConfigError(.invalidValue, "swift-gym bench: the --agent-command process exited before it served") }
+            if let answer = try? await client.send(ServerClientRequest(url: base + "/")), answer.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw ConfigError(.invalidValue, "swift-gym bench: the --agent-command server did not answer GET \(base)/ within 180 s")
     }
 
     /// Starts the fakes; returns their processes and ports.

@@ -5,6 +5,9 @@ import Foundation
 public struct ProcessStats: Sendable {
     /// User plus system CPU time, in seconds.
     public var cpuSeconds: Double
+    /// System (kernel) CPU time, in seconds: the part of ``cpuSeconds`` spent in system calls, the loopback TCP
+    /// stack included.
+    public var systemCPUSeconds: Double = 0
     /// Resident set size now, in bytes (`VmRSS`).
     public var residentBytes: Int
     /// Peak resident set size, in bytes (`VmHWM`).
@@ -34,7 +37,9 @@ public struct ProcessStats: Sendable {
                 io += Int(line.split(separator: " ").last ?? "0") ?? 0
             }
         }
-        return ProcessStats(cpuSeconds: (utime + stime) / ticks, residentBytes: kilobytes("VmRSS:") * 1024,
-                            peakResidentBytes: kilobytes("VmHWM:") * 1024, readWriteSyscalls: io)
+        var stats = ProcessStats(cpuSeconds: (utime + stime) / ticks, residentBytes: kilobytes("VmRSS:") * 1024,
+                                 peakResidentBytes: kilobytes("VmHWM:") * 1024, readWriteSyscalls: io)
+        stats.systemCPUSeconds = stime / ticks
+        return stats
     }
 }

@@ -49,6 +49,18 @@ import Testing
         #expect(CommandLineParser(options: []).closestOption(to: "--hepl") == "--help")
     }
 
+    @Test func benchTakesOneAgentAndReportsTheKernelShare() async {
+        let result = await Self.run(["bench", "--agent", "/x/swift-gym", "--agent-command", "exec python app.py"])
+        #expect(result.code == 2)
+        #expect(result.err == "--agent and --agent-command both name the agent: give one\nsee 'swift-gym bench --help'\n")
+        var report = BenchmarkReport(workload: .single, rollouts: 10, concurrency: 1, seconds: 1, p50: 0.01, p99: 0.02,
+                                     agentCPUMillisecondsPerRollout: 0.5, agentCPUMicrosecondsPerStep: 250, agentPeakRSSBytes: 1 << 20,
+                                     bytesDecodedPerRollout: 0, bytesEncodedPerRollout: 0, failures: 0)
+        report.agentSystemCPUMillisecondsPerRollout = 0.2
+        #expect(report.text.contains("agent CPU / rollout   0.5 ms (0.2 ms of it in the kernel; 250.0 µs per model step"))
+        #expect(report.json["agent_system_cpu_ms_per_rollout"] == 0.2)
+    }
+
     @Test func aUsageErrorIsOneLinePlusWhereToLookNotTheWholeHelp() async {
         let result = await Self.run(["collect", "-o", "o.jsonl", "--agent-url", "http://x"])
         #expect(result.code == 2)
