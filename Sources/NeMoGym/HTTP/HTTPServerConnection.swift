@@ -48,8 +48,10 @@ final class HTTPServerConnection: @unchecked Sendable {
 
     /// Cancels the handler (if any) and stops all I/O; the task closes the socket when it ends.
     func forceClose() {
-        task.withLock { $0 }?.cancel()
+        // Shut the channel first: a cancelled handler may answer at once (on a loop thread, before this
+        // returns), and that answer must not reach the caller, which sees the connection closed instead.
         channel.interrupt(.closed)
+        task.withLock { $0 }?.cancel()
     }
 
     private func run() async {
