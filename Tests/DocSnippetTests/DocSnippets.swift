@@ -118,7 +118,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
     }
 }
 
-// MARK: - Sources/NeMoGym/NeMoGym.docc/WritingACustomAgent.md:55
+// MARK: - Sources/NeMoGym/NeMoGym.docc/WritingACustomAgent.md:65
 @Sendable func docSnippet9() async throws {
     struct SingleTurnAgent: ResponsesAPIAgent {
         let model: any ModelClient
@@ -140,7 +140,7 @@ private let agent = SimpleAgent(model: model, resources: resources)
     }
 }
 
-// MARK: - Sources/NeMoGym/NeMoGym.docc/WritingACustomAgent.md:84
+// MARK: - Sources/NeMoGym/NeMoGym.docc/WritingACustomAgent.md:94
 @Sendable func docSnippet10() async throws {
     /// How many tool calls of this rollout failed.
     enum FailedToolCalls: EpisodeKey {
