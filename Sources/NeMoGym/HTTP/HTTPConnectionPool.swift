@@ -189,7 +189,7 @@ final class HTTPConnectionPool: Sendable {
                         host.idle.removeFirst(stale)
                         host.open -= stale
                     }
-                    return host.open != 0 || !host.waiters.isEmpty
+                    return !host.isUnused
                 }
                 if !keep { s.hosts[key] = nil }
             }
@@ -210,7 +210,7 @@ final class HTTPConnectionPool: Sendable {
                     out += host.idle[..<n]
                     host.idle.removeFirst(n)
                     host.open -= n
-                    return host.open != 0 || !host.waiters.isEmpty
+                    return !host.isUnused
                 }
                 if !keep { s.hosts[other] = nil }
             }

@@ -9,41 +9,20 @@ import Synchronization
 extension SocketChannel {
     /// Sends all of `bytes`, waiting for writability when the socket buffer is full.
     /// Returns `nil` on success or the reason it stopped (`errno` values are reported as `.closed`).
-    func write(_ bytes: [UInt8], moreFollows: Bool = false) async -> WaitResult? {
-        let flags = Int32(MSG_NOSIGNAL) | (moreFollows ? Int32(MSG_MORE) : 0)
-        var offset = 0
-        while offset < bytes.count {
-            if shut.load(ordering: .acquiring) { return .closed }
-            let n = bytes.withUnsafeBytes { raw in
-                send(fd, raw.baseAddress! + offset, raw.count - offset, flags)
-            }
-            if n > 0 {
-                offset += n
-                continue
-            }
-            let e = errno
-            if n < 0 && e == EINTR { continue }
-            if n < 0 && (e == EAGAIN || e == EWOULDBLOCK) {
-                let result = await waitWritable()
-                if result != .ready { return result }
-                continue
-            }
-            return .closed
+    func write(_ bytes: [UInt8]) async -> WaitResult? {
+        await sendAll(count: bytes.count) { offset in
+            bytes.withUnsafeBytes { raw in send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL)) }
         }
-        return nil
     }
 
     /// Sends `head` then `body` as one stream with `sendmsg` (two `iovec`s: one system call for both when the
     /// socket buffer takes them, and the body is not copied behind the head), waiting for writability when the
-    /// buffer is full. Returns `nil` on success or the reason it stopped, as ``write(_:moreFollows:)``.
+    /// buffer is full. Returns `nil` on success or the reason it stopped, as ``write(_:)``.
     func write(_ head: [UInt8], then body: [UInt8]) async -> WaitResult? {
         if body.isEmpty { return await write(head) }
         if head.isEmpty { return await write(body) }
-        let total = head.count + body.count
-        var offset = 0
-        while offset < total {
-            if shut.load(ordering: .acquiring) { return .closed }
-            let n = head.withUnsafeBytes { h in
+        return await sendAll(count: head.count + body.count) { offset in
+            head.withUnsafeBytes { h in
                 body.withUnsafeBytes { b in
                     var parts = (iovec(), iovec())
                     var count = 1
@@ -65,6 +44,16 @@ extension SocketChannel {
                     }
                 }
             }
+        }
+    }
+
+    /// Calls `attempt(offset)` (one system call sending from byte `offset` on, returning its result) until
+    /// `count` bytes are sent, retrying on `EINTR` and waiting for writability on `EAGAIN`.
+    private func sendAll(count: Int, _ attempt: (Int) -> Int) async -> WaitResult? {
+        var offset = 0
+        while offset < count {
+            if shut.load(ordering: .acquiring) { return .closed }
+            let n = attempt(offset)
             if n > 0 {
                 offset += n
                 continue

@@ -5,7 +5,7 @@ import Synchronization
 
 /// A connected non-blocking socket whose readiness is awaited through one process-wide epoll loop (Linux).
 ///
-/// One task drives a channel: it calls ``receive(into:)`` / ``write(_:moreFollows:)`` and, when they would block,
+/// One task drives a channel: it calls ``receive(into:)`` / ``write(_:)`` and, when they would block,
 /// awaits ``waitReadable(_:)`` / ``waitWritable()``. The descriptor is registered once, edge-triggered, for input
 /// and output; the loop thread records each edge in the channel (`readReady` / `writeReady`) and resumes a waiting
 /// task directly. No per-wait arming, no per-event `ioctl`: a wait that finds its edge already recorded returns at
@@ -15,7 +15,7 @@ import Synchronization
 /// Other parties may ``interrupt(_:)`` or ``drain()`` the channel at any time; only the owning task calls
 /// ``close()``, after its last use of the descriptor, because descriptor numbers are reused at once and a late
 /// `send` on a reused number would reach another connection. After ``interrupt(_:)`` with `.closed`,
-/// ``receive(into:)`` and ``write(_:moreFollows:)`` refuse to touch the socket.
+/// ``receive(into:)`` and ``write(_:)`` refuse to touch the socket.
 final class SocketChannel: @unchecked Sendable {
     // Waiters are `UnsafeContinuation`s, each taken out of `state` under its lock before it is resumed (or resumed
     // at once without being stored), so each is resumed exactly once.

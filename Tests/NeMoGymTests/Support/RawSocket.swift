@@ -48,15 +48,20 @@ final class RawSocket: @unchecked Sendable {
     static func connect(port: Int, sending text: String) async throws -> RawSocket {
         try await offload {
             let fd = try connectedDescriptor(port: port)
-            let bytes = Array(text.utf8)
-            var offset = 0
-            while offset < bytes.count {
-                let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
-                if n <= 0 { break }
-                offset += n
-            }
+            _ = sendAll(Array(text.utf8), to: fd)
             return RawSocket(fd: fd)
         }
+    }
+
+    /// Blocking: sends all of `bytes` on `fd`; `false` if the peer is gone.
+    static func sendAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
     }
 
     /// Runs blocking work on a new thread.
@@ -74,15 +79,7 @@ final class RawSocket: @unchecked Sendable {
 
     /// Sends `bytes`; returns `false` if the peer is gone.
     func sendReportingErrors(_ bytes: [UInt8]) async -> Bool {
-        (try? await Self.offload { [fd] in
-            var offset = 0
-            while offset < bytes.count {
-                let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
-                if n <= 0 { return false }
-                offset += n
-            }
-            return true
-        }) ?? false
+        (try? await Self.offload { [fd] in Self.sendAll(bytes, to: fd) }) ?? false
     }
 
     /// Reads once (up to 64 KiB), waiting at most `timeout` seconds; `[]` on end of stream, `nil` on timeout.

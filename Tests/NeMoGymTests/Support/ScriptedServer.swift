@@ -88,13 +88,7 @@ extension RawSocket {
 
     /// Blocking: writes `text`.
     func blockingWrite(_ text: String) {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return }
-            offset += n
-        }
+        _ = RawSocket.sendAll(Array(text.utf8), to: fd)
     }
 
     /// Blocking: reads (and drops) until the peer closes or resets the connection; `false` after `seconds`.
