@@ -125,3 +125,23 @@ struct AgentLauncherTests {
         #expect(serving.deployment.agentConfiguration.skipVerification)
     }
 }
+
+#if os(Linux)
+/// `NEMO_GYM_SWIFT_EVENT_LOOPS`: a number from 1 to 256, or one loop per processor with a warning.
+struct EventLoopCountTests {
+    @Test(arguments: [
+        (nil, 2, 2, nil),
+        (nil, 128, 64, nil),
+        ("1", 2, 1, nil),
+        (" 8 ", 2, 8, nil),
+        ("256", 2, 256, nil),
+        ("0", 2, 2, "warning: NEMO_GYM_SWIFT_EVENT_LOOPS='0' is not a number from 1 to 256; using 2 event loops (one per processor)\n"),
+        ("four", 1, 1, "warning: NEMO_GYM_SWIFT_EVENT_LOOPS='four' is not a number from 1 to 256; using 1 event loop (one per processor)\n"),
+    ] as [(String?, Int, Int, String?)])
+    func countFromTheEnvironment(setting: String?, processors: Int, count: Int, warning: String?) {
+        let result = EpollLoop.loopCount(setting: setting, processors: processors)
+        #expect(result.count == count)
+        #expect(result.warning == warning)
+    }
+}
+#endif

@@ -248,10 +248,21 @@ final class EpollLoop: TaskExecutor, @unchecked Sendable {
 
     /// Every loop of the process, started on first use.
     static let all: [EpollLoop] = {
-        let configured = getenv(countVariable).flatMap { Int(String(cString: $0)) }.flatMap { (1...256).contains($0) ? $0 : nil }
-        let count = configured ?? min(64, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let (count, warning) = loopCount(setting: getenv(countVariable).map { String(cString: $0) },
+                                         processors: sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        if let warning { FileOutput.standardError(warning) }
         return (0..<count).map { EpollLoop(index: $0) }
     }()
+
+    /// How many loops to start for the `NEMO_GYM_SWIFT_EVENT_LOOPS` value `setting` (1 to 256; unset: one per
+    /// processor, at most 64), and the warning line for a value that is not such a number.
+    static func loopCount(setting: String?, processors: Int) -> (count: Int, warning: String?) {
+        let perProcessor = min(64, max(1, processors))
+        guard let setting else { return (perProcessor, nil) }
+        if let n = Int(setting.trimmingSpaces()), (1...256).contains(n) { return (n, nil) }
+        return (perProcessor, "warning: \(countVariable)='\(setting)' is not a number from 1 to 256; "
+            + "using \(perProcessor) event loop\(perProcessor == 1 ? "" : "s") (one per processor)\n")
+    }
 
     private static let nextLoop = Atomic<Int>(0)
     private static let currentKey: pthread_key_t = {
