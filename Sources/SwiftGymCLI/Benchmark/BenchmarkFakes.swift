@@ -3,7 +3,9 @@ import Synchronization
 
 /// The loopback model and resources servers `swift-gym bench` runs in a child process. They count the bytes they
 /// receive and send, so the benchmark can report what the agent encoded and decoded, and the model counts
-/// how many first calls of a rollout it holds at once (the burst workload's measure of a connection cap).
+/// how many first calls of a rollout it holds at once (the burst workload's measure of a connection cap) and
+/// over how long the first calls and the seeds arrived (what spreads them out: the load's ramp). Each `/stats`
+/// read starts a new measurement of the most in flight and the arrival spans; the byte counts only grow.
 public final class BenchmarkFakes: Sendable {
     /// The workload the fake model plays.
     public let workload: BenchmarkWorkload
@@ -11,6 +13,8 @@ public final class BenchmarkFakes: Sendable {
     public let modelLatency: Duration
     private let counters = Mutex<(received: Int, sent: Int)>((0, 0))
     private let firstCalls = Mutex<(inFlight: Int, maxInFlight: Int, total: Int)>((0, 0, 0))
+    private let firstCallArrivals = Mutex(ArrivalSpan())
+    private let seedArrivals = Mutex(ArrivalSpan())
     private let blob = String(repeating: "lorem ipsum dolor sit amet ", count: 4096 / 27 + 1).prefix(4096)
 
     /// Creates the fakes.
@@ -40,7 +44,10 @@ public final class BenchmarkFakes: Sendable {
             let turns = input.filter { $0["type"] == "function_call" }.count
             if self.modelLatency > .zero {
                 let first = outputs == 0
-                if first { self.firstCalls.withLock { $0.inFlight += 1; $0.total += 1; $0.maxInFlight = max($0.maxInFlight, $0.inFlight) } }
+                if first {
+                    self.firstCalls.withLock { $0.inFlight += 1; $0.total += 1; $0.maxInFlight = max($0.maxInFlight, $0.inFlight) }
+                    self.firstCallArrivals.withLock { $0.record() }
+                }
                 try? await Task.sleep(for: self.modelLatency)
                 if first { self.firstCalls.withLock { $0.inFlight -= 1 } }
             }
@@ -53,7 +60,9 @@ public final class BenchmarkFakes: Sendable {
         { [self] request in
             let session = ["Set-Cookie": "rs_session=bench; Path=/"] as HeaderFields
             switch request.path {
-            case "/seed_session": return self.count(request, .json([:], headers: session))
+            case "/seed_session":
+                self.seedArrivals.withLock { $0.record() }
+                return self.count(request, .json([:], headers: session))
             case "/get_weather": return self.count(request, .json(["city": "Paris", "weather_description": "The weather in Paris is cold."], headers: session))
             case "/echo_blob": return self.count(request, .json(["blob": .string(String(self.blob))], headers: session))
             case "/verify":
@@ -68,10 +77,41 @@ public final class BenchmarkFakes: Sendable {
         }
     }
 
+    /// The counters, starting a new measurement of the most first calls in flight and the arrival spans.
     var statsJSON: JSONValue {
         let (received, sent) = byteCounts
-        let first = firstCalls.withLock { $0 }
+        let first = firstCalls.withLock { calls in
+            defer { calls.maxInFlight = calls.inFlight }
+            return calls
+        }
+        let firstSpan = firstCallArrivals.withLock { span in
+            defer { span = ArrivalSpan() }
+            return span.milliseconds
+        }
+        let seedSpan = seedArrivals.withLock { span in
+            defer { span = ArrivalSpan() }
+            return span.milliseconds
+        }
         return ["received": .int(received), "sent": .int(sent), "first_calls": .int(first.total),
-                "max_first_calls_in_flight": .int(first.maxInFlight)]
+                "max_first_calls_in_flight": .int(first.maxInFlight),
+                "first_calls_arrived_over_ms": .double(firstSpan), "seeds_arrived_over_ms": .double(seedSpan)]
+    }
+}
+
+/// When the first and the last of a kind of request arrived.
+private struct ArrivalSpan {
+    private var first: ContinuousClock.Instant?
+    private var last: ContinuousClock.Instant?
+
+    mutating func record() {
+        let now = ContinuousClock.now
+        if first == nil { first = now }
+        last = now
+    }
+
+    /// From the first arrival to the last, in milliseconds (0 when fewer than two arrived).
+    var milliseconds: Double {
+        guard let first, let last else { return 0 }
+        return (last - first).milliseconds
     }
 }

@@ -35,6 +35,13 @@ public struct BenchmarkReport: Sendable {
     public var syscalls: SyscallCount?
     /// The most first model calls of rollouts the fake model held at once (slow-model runs only).
     public var maxFirstCallsInFlight: Int?
+    /// From the first to the last arrival of the rollouts' first model calls, in milliseconds (slow-model runs only).
+    public var firstCallsArrivedOverMilliseconds: Double?
+    /// From the first to the last arrival of the rollouts' `/seed_session` calls, in milliseconds (slow-model runs only).
+    public var seedsArrivedOverMilliseconds: Double?
+    /// CPU seconds the load generator (this process) and the fakes' processes used during the measured rollouts:
+    /// on a small machine they share the cores with the agent.
+    public var loadCPUSeconds: (driver: Double, fakes: Double)?
 
     /// Rollouts per second.
     public var rolloutsPerSecond: Double { seconds > 0 ? Double(rollouts) / seconds : 0 }
@@ -61,6 +68,12 @@ public struct BenchmarkReport: Sendable {
             object["agent_syscalls_breakdown"] = .object(JSONObject(syscalls.breakdown.map { ($0.name, JSONValue.double(round3($0.perRollout))) }))
         }
         if let maxFirstCallsInFlight { object["model_max_first_calls_in_flight"] = .int(maxFirstCallsInFlight) }
+        if let firstCallsArrivedOverMilliseconds { object["model_first_calls_arrived_over_ms"] = .double(round3(firstCallsArrivedOverMilliseconds)) }
+        if let seedsArrivedOverMilliseconds { object["resources_seeds_arrived_over_ms"] = .double(round3(seedsArrivedOverMilliseconds)) }
+        if let loadCPUSeconds {
+            object["driver_cpu_seconds"] = .double(round3(loadCPUSeconds.driver))
+            object["fakes_cpu_seconds"] = .double(round3(loadCPUSeconds.fakes))
+        }
         return object
     }
 
@@ -77,6 +90,12 @@ public struct BenchmarkReport: Sendable {
         }
         if let maxFirstCallsInFlight {
             extra += "\n  model in flight      \(maxFirstCallsInFlight) first calls at once (of \(rollouts))"
+            if let firstCallsArrivedOverMilliseconds, let seedsArrivedOverMilliseconds {
+                extra += "; they arrived over \(f(firstCallsArrivedOverMilliseconds / 1000)) s, the seeds over \(f(seedsArrivedOverMilliseconds / 1000)) s"
+            }
+        }
+        if let loadCPUSeconds {
+            extra += "\n  load CPU             driver \(f(loadCPUSeconds.driver)) s, fakes \(f(loadCPUSeconds.fakes)) s (beside the agent's, on the same cores)"
         }
         return """
         workload \(workload.rawValue) on \(peers.rawValue) peers\(modelLatencyMilliseconds > 0 ? " (model \(f(modelLatencyMilliseconds, 0)) ms)" : ""): \(rollouts) rollouts at concurrency \(concurrency) in \(f(seconds)) s (\(failures) failed)

@@ -120,10 +120,12 @@ public struct BenchmarkRunner: Sendable {
         }
         let statsBefore = await fakeStats()
         guard let before = ProcessStats.read(pid: agent.pid) else { throw ConfigError(.invalidValue, "swift-gym bench: cannot read /proc for the agent") }
+        let loadBefore = Self.loadCPU(fakes)
         let started = ContinuousClock.now
         let outcome = try await drive(client: client, url: base + "/run", count: options.rollouts, offset: options.warmup)
         let elapsed = ContinuousClock.now - started
         guard let after = ProcessStats.read(pid: agent.pid) else { throw ConfigError(.invalidValue, "swift-gym bench: cannot read /proc for the agent") }
+        let loadAfter = Self.loadCPU(fakes)
         let statsAfter = await fakeStats()
 
         var syscalls: SyscallCount?
@@ -159,8 +161,17 @@ public struct BenchmarkRunner: Sendable {
         report.syscalls = syscalls
         if options.peers == .swift, options.modelLatency > .zero {
             report.maxFirstCallsInFlight = statsAfter["max_first_calls_in_flight"]?.int ?? 0
+            report.firstCallsArrivedOverMilliseconds = statsAfter["first_calls_arrived_over_ms"]?.double ?? 0
+            report.seedsArrivedOverMilliseconds = statsAfter["seeds_arrived_over_ms"]?.double ?? 0
         }
+        report.loadCPUSeconds = (loadAfter.driver - loadBefore.driver, loadAfter.fakes - loadBefore.fakes)
         return report
+    }
+
+    /// CPU seconds of this process (the load generator) and of the fakes' processes so far.
+    private static func loadCPU(_ fakes: [ChildProcess]) -> (driver: Double, fakes: Double) {
+        let driver = ProcessStats.read(pid: getpid())?.cpuSeconds ?? 0
+        return (driver, fakes.reduce(0) { $0 + (ProcessStats.read(pid: $1.pid)?.cpuSeconds ?? 0) })
     }
 
     /// Polls `GET /` until it answers 200 (at most 180 s: a Python agent starts a Ray cluster first).

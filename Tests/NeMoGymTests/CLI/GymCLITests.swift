@@ -61,6 +61,42 @@ import Testing
         #expect(report.json["agent_system_cpu_ms_per_rollout"] == 0.2)
     }
 
+    @Test func theBurstReportsTheArrivalSpansAndTheLoadsCPU() async throws {
+        var report = BenchmarkReport(workload: .burst, rollouts: 8, concurrency: 8, seconds: 2, p50: 2, p99: 2.1,
+                                     agentCPUMillisecondsPerRollout: 0.5, agentCPUMicrosecondsPerStep: 250, agentPeakRSSBytes: 1 << 20,
+                                     bytesDecodedPerRollout: 0, bytesEncodedPerRollout: 0, failures: 0)
+        report.maxFirstCallsInFlight = 6
+        report.firstCallsArrivedOverMilliseconds = 1250
+        report.seedsArrivedOverMilliseconds = 1000
+        report.loadCPUSeconds = (driver: 0.25, fakes: 1.5)
+        #expect(report.text.contains("model in flight      6 first calls at once (of 8); they arrived over 1.25 s, the seeds over 1.0 s"))
+        #expect(report.text.contains("load CPU             driver 0.25 s, fakes 1.5 s"))
+        #expect(report.json["model_first_calls_arrived_over_ms"]?.double == 1250)
+        #expect(report.json["resources_seeds_arrived_over_ms"]?.double == 1000)
+        #expect(report.json["fakes_cpu_seconds"] == 1.5)
+
+        // The fakes' spans and most-in-flight start again at each /stats read; the byte counts only grow.
+        let fakes = BenchmarkFakes(workload: .single, modelLatency: .milliseconds(1))
+        func post(_ path: String, _ body: JSONValue, to handler: AgentHTTPHandler) async -> AgentHTTPResponse {
+            await handler(AgentHTTPRequest(method: .post, target: path, headers: ["Content-Type": "application/json"], body: body.jsonBytes()))
+        }
+        for _ in 0..<2 {
+            _ = await post("/seed_session", [:], to: fakes.resourcesHandler)
+            try await Task.sleep(for: .milliseconds(5))
+            _ = await post("/v1/responses", ["input": [["role": "user", "content": "hi"]]], to: fakes.modelHandler)
+        }
+        let first = fakes.statsJSON
+        #expect(first["max_first_calls_in_flight"] == 1)
+        #expect(first["first_calls"] == 2)
+        #expect((first["seeds_arrived_over_ms"]?.double ?? 0) >= 5)
+        #expect((first["first_calls_arrived_over_ms"]?.double ?? 0) >= 5)
+        let second = fakes.statsJSON
+        #expect(second["max_first_calls_in_flight"] == 0)
+        #expect(second["seeds_arrived_over_ms"]?.double == 0)
+        #expect(second["first_calls"] == 2)
+        #expect(second["sent"] == first["sent"])
+    }
+
     @Test func aUsageErrorIsOneLinePlusWhereToLookNotTheWholeHelp() async {
         let result = await Self.run(["collect", "-o", "o.jsonl", "--agent-url", "http://x"])
         #expect(result.code == 2)
