@@ -73,6 +73,17 @@ package final class BenchmarkPeerServer: Sendable {
         }
     }
 
+    /// The process's epoll loops as task executors (Linux; empty elsewhere), for the benchmark's load generator:
+    /// a task that runs on a loop registers the connections it opens with that loop, so their events resume it
+    /// without a hop to the cooperative pool, as the agent's own handlers do.
+    package static var eventLoopExecutors: [any TaskExecutor] {
+        #if os(Linux)
+        return EpollLoop.all
+        #else
+        return []
+        #endif
+    }
+
     /// Stops accepting.
     package func close() async { await listener.close() }
 }

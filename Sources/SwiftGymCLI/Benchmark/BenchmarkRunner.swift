@@ -237,9 +237,12 @@ public struct BenchmarkRunner: Sendable {
         let next = TicketCounter()
         let workload = options.workload
         let fixedPrompt = options.peers == .python
+        let loops = BenchmarkPeerServer.eventLoopExecutors
         return await withTaskGroup(of: DriveOutcome.self) { group in
-            for _ in 0..<max(1, min(options.concurrency, count)) {
-                group.addTask {
+            for worker in 0..<max(1, min(options.concurrency, count)) {
+                // On the epoll loops, like the agent's handlers: the load generator shares the cores with the agent
+                // on a small machine, so what it spends on thread hops is taken from the agent.
+                group.addTask(executorPreference: loops.isEmpty ? nil : loops[worker % loops.count]) {
                     var outcome = DriveOutcome()
                     while true {
                         let i = next.take()
