@@ -144,6 +144,13 @@ struct AgentServerFaultTests {
         await resources.shutdown()
     }
 
+    @Test func theDescriptorMarginIsFivePercentBetween64And512() {
+        #expect(DescriptorBudget.margin(forLimit: 256) == 64)
+        #expect(DescriptorBudget.margin(forLimit: 4096) == 204)
+        #expect(DescriptorBudget.margin(forLimit: 20_000) == 512)
+        #expect(DescriptorBudget.margin(forLimit: 1 << 20) == 512)
+    }
+
     @Test(.enabled(if: GymServeProcess.isAvailable, "needs .build/debug/swift-gym (swift build --build-tests)"))
     func moreConnectionsThanDescriptorsWaitInsteadOfKillingTheAgent() async throws {
         let agent = try await GymServeProcess.start(prelude: "ulimit -n 256", modelPort: RefusedPort.make(), resourcesPort: RefusedPort.make())

@@ -12,7 +12,7 @@ import Darwin
 ///
 /// The library counts its own sockets (one atomic add per open and close); the other descriptors of the process
 /// are counted from `/proc/self/fd` once and again only near the limit, never per connection. The margin is
-/// `max(64, 5 % of the limit)`. Client connections may use descriptors up to the limit minus the margin; the
+/// 5 % of the limit, at least 64 and at most 512. Client connections may use descriptors up to the limit minus the margin; the
 /// server stops accepting one margin earlier, so the handlers of accepted requests can still open the
 /// connections they need to inner servers.
 enum DescriptorBudget {
@@ -35,8 +35,9 @@ enum DescriptorBudget {
     /// How many sockets the library has open.
     static var sockets: Int { ownSockets.load(ordering: .relaxed) }
 
-    /// The descriptors kept free below the limit: `max(64, limit / 20)`.
-    static func margin(forLimit limit: Int) -> Int { max(64, limit / 20) }
+    /// The descriptors kept free below the limit: 5 % of it, at least 64 and at most 512 (enough for the
+    /// runtime and an application's files; more would only idle descriptors that connections need).
+    static func margin(forLimit limit: Int) -> Int { max(64, min(limit / 20, 512)) }
 
     /// Whether a client may open a new connection now.
     static func clientHasHeadroom() -> Bool { hasHeadroom(reservingMargins: 1) }

@@ -9,7 +9,7 @@ import Darwin
 /// ``AgentHTTPServer/start()`` raises the soft limit to the hard limit, as NeMo Gym's Python
 /// servers do; a failure is only reported.
 ///
-/// The library keeps `max(64, 5 %)` of the limit free for the runtime and the application's files: within that
+/// The library keeps 5 % of the limit (at least 64, at most 512) free for the runtime and the application's files: within that
 /// margin ``ServerClient`` opens no new connection (requests wait for a descriptor, and can be cancelled), and
 /// ``AgentHTTPServer`` stops accepting one margin earlier (connections wait in the listen backlog) until connections
 /// close. Running out of descriptors is never fatal.
