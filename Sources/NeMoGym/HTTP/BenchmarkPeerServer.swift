@@ -20,11 +20,7 @@ package final class BenchmarkPeerServer: Sendable {
         let address = SocketAddress(numericHost: "127.0.0.1", port: 0)!
         listener = try SocketListener(address: address, host: "127.0.0.1", port: 0, backlog: 16384) { fd, _ in
             let channel = SocketChannel(fd: fd)
-            #if os(Linux)
-            Task(executorPreference: channel.loop) { await Self.serve(channel, delay: delay, handler: handler) }
-            #else
-            Task { await Self.serve(channel, delay: delay, handler: handler) }
-            #endif
+            Task(executorPreference: channel.preferredExecutor) { await Self.serve(channel, delay: delay, handler: handler) }
         }
         port = listener.localAddress.port
     }

@@ -29,11 +29,21 @@ final class HTTPConnectionPool: Sendable {
 
         var isUnused: Bool { open == 0 && idle.isEmpty && waiters.isEmpty }
 
-        /// How many of the oldest idle connections have been idle longer than `lifetime` nanoseconds.
-        func expiredCount(now: UInt64, lifetime: UInt64) -> Int {
+        /// Takes the `n` oldest idle connections out of the host (they no longer count as open).
+        mutating func removeOldestIdle(_ n: Int) -> [HTTPClientConnection] {
+            guard n > 0 else { return [] }
+            let taken = Array(idle[..<n])  // a copy first, so `removeFirst` finds the buffer unshared
+            idle.removeFirst(n)
+            open -= n
+            return taken
+        }
+
+        /// Takes out the idle connections that have been idle longer than `lifetime` nanoseconds (the oldest
+        /// are first).
+        mutating func removeExpired(now: UInt64, lifetime: UInt64) -> [HTTPClientConnection] {
             var n = 0
             while n < idle.count, now &- idle[n].idleSince > lifetime { n += 1 }
-            return n
+            return removeOldestIdle(n)
         }
     }
 
@@ -63,17 +73,10 @@ final class HTTPConnectionPool: Sendable {
                 // In place (`_modify`), so the idle array is never copied: with thousands of idle connections a
                 // copy per request made each acquire O(n).
                 Self.update(&s.hosts[key, default: Host()]) { host -> Lease? in
-                    // Drop expired idle connections (oldest are first).
-                    let stale = host.expiredCount(now: now, lifetime: idleLifetime)
-                    if stale > 0 {
-                        expired += host.idle[..<stale]
-                        host.idle.removeFirst(stale)
-                        host.open -= stale
-                    }
+                    expired += host.removeExpired(now: now, lifetime: idleLifetime)
                     if allowReuse, let connection = Self.takeIdle(from: &host.idle) { return .reuse(connection) }
                     if !allowReuse, host.open >= limit, !host.idle.isEmpty {
-                        expired.append(host.idle.removeFirst())
-                        host.open -= 1
+                        expired += host.removeOldestIdle(1)
                     }
                     if host.open < limit {
                         host.open += 1
@@ -183,12 +186,7 @@ final class HTTPConnectionPool: Sendable {
             for key in Array(s.hosts.keys) {
                 let idleLifetime = idleLifetime
                 let keep = Self.update(&s.hosts[key, default: Host()]) { host -> Bool in
-                    let stale = host.expiredCount(now: now, lifetime: idleLifetime)
-                    if stale > 0 {
-                        out += host.idle[..<stale]
-                        host.idle.removeFirst(stale)
-                        host.open -= stale
-                    }
+                    out += host.removeExpired(now: now, lifetime: idleLifetime)
                     return !host.isUnused
                 }
                 if !keep { s.hosts[key] = nil }
@@ -206,10 +204,7 @@ final class HTTPConnectionPool: Sendable {
             for other in Array(s.hosts.keys) where other != key && out.count < count {
                 let wanted = count - out.count
                 let keep = Self.update(&s.hosts[other, default: Host()]) { host -> Bool in
-                    let n = min(wanted, host.idle.count)
-                    out += host.idle[..<n]
-                    host.idle.removeFirst(n)
-                    host.open -= n
+                    out += host.removeOldestIdle(min(wanted, host.idle.count))
                     return !host.isUnused
                 }
                 if !keep { s.hosts[other] = nil }

@@ -34,15 +34,10 @@ final class HTTPServerConnection: @unchecked Sendable {
 
     /// Starts the connection's task.
     func start() {
-        #if os(Linux)
-        // By default the connection's task (and the handler it calls) runs on its channel's epoll loop thread: a
-        // wake-up resumes it there without a hop to the cooperative pool.
-        let t = server.configuration.runsConnectionsOnEventLoop
-            ? Task(executorPreference: channel.loop) { await self.run() }
-            : Task { await self.run() }
-        #else
-        let t = Task { await self.run() }
-        #endif
+        // By default the connection's task (and the handler it calls) runs on its channel's epoll loop thread
+        // (Linux): a wake-up resumes it there without a hop to the cooperative pool.
+        let executor = server.configuration.runsConnectionsOnEventLoop ? channel.preferredExecutor : nil
+        let t = Task(executorPreference: executor) { await self.run() }
         task.withLock { $0 = t }
     }
 

@@ -23,6 +23,9 @@ import Darwin
 /// ``receive(into:)`` and ``write(_:)`` refuse to touch the socket. The descriptor is closed in the sources'
 /// cancel handlers, never earlier.
 final class SocketChannel: @unchecked Sendable {
+    /// The executor a task that drives this channel should prefer: the epoll loop on Linux; none here.
+    var preferredExecutor: (any TaskExecutor)? { nil }
+
     // Waiters are `UnsafeContinuation`s (a `CheckedContinuation` allocates a checker per wait): each one is taken
     // out of `state` under its lock before it is resumed, or resumed at once without being stored, so it is
     // resumed exactly once.

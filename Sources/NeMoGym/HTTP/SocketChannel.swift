@@ -40,6 +40,9 @@ final class SocketChannel: @unchecked Sendable {
     /// The loop the descriptor is registered with: the calling thread's when it is a loop thread (so a task
     /// running on a loop keeps its connections there), otherwise the next one in turn.
     let loop: EpollLoop
+    /// The executor a task that drives this channel should prefer: its epoll loop, so the channel's events
+    /// resume the task on the thread that saw them. (`nil` on other platforms.)
+    var preferredExecutor: (any TaskExecutor)? { loop }
     /// Uptime nanoseconds after which a ``ChannelWatchdog`` interrupts waits with `.timedOut`; `0` = none.
     let deadline = Atomic<UInt64>(0)
 

@@ -12,8 +12,7 @@ public final class BenchmarkFakes: Sendable {
     /// How long the model takes per call (a GPU generation); `.zero` answers at once.
     public let modelLatency: Duration
     private let counters = Mutex<(received: Int, sent: Int)>((0, 0))
-    private let firstCalls = Mutex<(inFlight: Int, maxInFlight: Int, total: Int)>((0, 0, 0))
-    private let firstCallArrivals = Mutex(ArrivalSpan())
+    private let firstCalls = Mutex(FirstCalls())
     private let seedArrivals = Mutex(ArrivalSpan())
     private let blob = String(repeating: "lorem ipsum dolor sit amet ", count: 4096 / 27 + 1).prefix(4096)
 
@@ -45,8 +44,12 @@ public final class BenchmarkFakes: Sendable {
             if self.modelLatency > .zero {
                 let first = outputs == 0
                 if first {
-                    self.firstCalls.withLock { $0.inFlight += 1; $0.total += 1; $0.maxInFlight = max($0.maxInFlight, $0.inFlight) }
-                    self.firstCallArrivals.withLock { $0.record() }
+                    self.firstCalls.withLock { calls in
+                        calls.inFlight += 1
+                        calls.total += 1
+                        calls.maxInFlight = max(calls.maxInFlight, calls.inFlight)
+                        calls.arrivals.record()
+                    }
                 }
                 try? await Task.sleep(for: self.modelLatency)
                 if first { self.firstCalls.withLock { $0.inFlight -= 1 } }
@@ -82,20 +85,21 @@ public final class BenchmarkFakes: Sendable {
         let (received, sent) = byteCounts
         let first = firstCalls.withLock { calls in
             defer { calls.maxInFlight = calls.inFlight }
-            return calls
+            return (total: calls.total, maxInFlight: calls.maxInFlight, span: calls.arrivals.restart())
         }
-        let firstSpan = firstCallArrivals.withLock { span in
-            defer { span = ArrivalSpan() }
-            return span.milliseconds
-        }
-        let seedSpan = seedArrivals.withLock { span in
-            defer { span = ArrivalSpan() }
-            return span.milliseconds
-        }
+        let seedSpan = seedArrivals.withLock { $0.restart() }
         return ["received": .int(received), "sent": .int(sent), "first_calls": .int(first.total),
                 "max_first_calls_in_flight": .int(first.maxInFlight),
-                "first_calls_arrived_over_ms": .double(firstSpan), "seeds_arrived_over_ms": .double(seedSpan)]
+                "first_calls_arrived_over_ms": .double(first.span), "seeds_arrived_over_ms": .double(seedSpan)]
     }
+}
+
+/// The fake model's count of rollouts' first calls.
+private struct FirstCalls {
+    var inFlight = 0
+    var maxInFlight = 0
+    var total = 0
+    var arrivals = ArrivalSpan()
 }
 
 /// When the first and the last of a kind of request arrived.
@@ -109,8 +113,10 @@ private struct ArrivalSpan {
         last = now
     }
 
-    /// From the first arrival to the last, in milliseconds (0 when fewer than two arrived).
-    var milliseconds: Double {
+    /// From the first arrival to the last, in milliseconds (0 when fewer than two arrived); the span then
+    /// starts again.
+    mutating func restart() -> Double {
+        defer { self = ArrivalSpan() }
         guard let first, let last else { return 0 }
         return (last - first).milliseconds
     }
