@@ -144,6 +144,43 @@ struct AgentServerFaultTests {
         await resources.shutdown()
     }
 
+    @Test(.enabled(if: GymServeProcess.isAvailable, "needs .build/debug/swift-gym (swift build --build-tests)"))
+    func requestsThatFindNoDescriptorForTheModelWaitForOneAndAllSucceed() async throws {
+        // The model holds every call for 200 ms. Under `ulimit -n 256` the agent accepts callers until two margins
+        // of 64 below the limit (about 118 of them), and its client may open connections up to one margin below
+        // it: when the accepted callers then send their requests, about 54 find no descriptor for their model
+        // connection and wait until a model connection goes back to the pool (they reuse it) or a socket closes.
+        let reply = FakeNeMoGymServers.modelReply([.assistantMessage("ok")]).body
+        let (model, modelURL) = try await LoopbackServers.start { _ in
+            try? await Task.sleep(for: .milliseconds(200))
+            return AgentHTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: reply)
+        }
+        let agent = try await GymServeProcess.start(prelude: "ulimit -n 256", modelPort: LoopbackServers.port(of: modelURL),
+                                                    resourcesPort: RefusedPort.make())
+        let body = #"{"input":"hello"}"#
+        let baseline = await agent.settledDescriptors()
+        var callers: [RawSocket] = []
+        for _ in 0..<160 { callers.append(try await RawSocket.connect(port: agent.port)) }
+        #expect(await GymServeProcess.poll(seconds: 20) { agent.openDescriptors >= 256 - 2 * 64 })  // accepted up to its margin
+        #expect(agent.openDescriptors - baseline > 100)
+        for socket in callers {
+            await socket.send("POST /v1/responses HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                              + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        }
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for socket in callers {
+                group.addTask { await socket.readResponse(timeout: 40)?.status ?? 0 }
+            }
+            return await group.reduce(into: [Int: Int]()) { $0[$1, default: 0] += 1 }
+        }
+        #expect(statuses == [200: 160])
+        for socket in callers { socket.blockingClose() }
+        #expect(agent.isRunning)
+        let stderr = await agent.stop()
+        #expect(stderr.contains("close to the limit of 256 (ulimit -n); new client connections wait until some close"))
+        await model.shutdown()
+    }
+
     @Test func theDescriptorMarginIsFivePercentBetween64And512() {
         #expect(DescriptorBudget.margin(forLimit: 256) == 64)
         #expect(DescriptorBudget.margin(forLimit: 4096) == 204)

@@ -24,13 +24,18 @@ enum DescriptorBudget {
     private static let limit = Atomic<Int>(0)
     /// Uptime nanoseconds of the last scan.
     private static let lastScan = Atomic<UInt64>(0)
-    private static let lastWarning = Atomic<UInt64>(0)
+    /// Uptime nanoseconds of the last warning for the server, and for clients.
+    private static let lastServerWarning = Atomic<UInt64>(0)
+    private static let lastClientWarning = Atomic<UInt64>(0)
 
     /// A socket was handed to a ``SocketChannel``.
     static func opened() { ownSockets.add(1, ordering: .relaxed) }
 
-    /// A channel's socket was closed.
-    static func closed() { ownSockets.subtract(1, ordering: .relaxed) }
+    /// A channel's socket was closed: a client request waiting for a descriptor may go on.
+    static func closed() {
+        ownSockets.subtract(1, ordering: .relaxed)
+        DescriptorWaitList.shared.signal()
+    }
 
     /// How many sockets the library has open.
     static var sockets: Int { ownSockets.load(ordering: .relaxed) }
@@ -88,16 +93,22 @@ enum DescriptorBudget {
         #endif
     }
 
-    /// One line on standard error, at most every 10 s, when connections wait for descriptors.
+    /// One line on standard error when connections wait for descriptors: at most every 10 s for the server, and
+    /// apart from it, for clients.
     private static func warn(_ now: UInt64, margins: Int) {
-        let last = lastWarning.load(ordering: .relaxed)
-        guard last == 0 || now &- last > 10_000_000_000,
-              lastWarning.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged else { return }
+        guard margins > 1 ? claim(lastServerWarning, now) : claim(lastClientWarning, now) else { return }
         let limit = limit.load(ordering: .relaxed)
         let what = margins > 1 ? "the server stops accepting connections (they wait in the listen backlog)"
                                : "new client connections wait"
         FileOutput.standardError(
             "warning: \(ownSockets.load(ordering: .relaxed)) sockets and \(max(0, others.load(ordering: .relaxed))) other descriptors are open, "
                 + "close to the limit of \(limit) (ulimit -n); \(what) until some close. Raise the limit (ulimit -n) or lower the concurrency.\n")
+    }
+
+    /// Whether a warning last given at `last` may be given again at `now` (then `now` is recorded).
+    private static func claim(_ last: borrowing Atomic<UInt64>, _ now: UInt64) -> Bool {
+        let previous = last.load(ordering: .relaxed)
+        guard previous == 0 || now &- previous > 10_000_000_000 else { return false }
+        return last.compareExchange(expected: previous, desired: now, ordering: .relaxed).exchanged
     }
 }

@@ -138,7 +138,10 @@ final class HTTPConnectionPool: Sendable {
         }
         if let waiter {
             waiter.continuation.resume(returning: .reuse(connection))
-        } else if !pooled {
+        } else if pooled {
+            // A request waiting for a descriptor can reuse it, or close it to open its own.
+            DescriptorWaitList.shared.signal(pool: ObjectIdentifier(self))
+        } else {
             discard(key, closing: connection)
         }
     }
@@ -214,6 +217,9 @@ final class HTTPConnectionPool: Sendable {
         for connection in victims { connection.close() }
         return victims.count
     }
+
+    /// Whether any host has an idle connection.
+    var hasIdleConnections: Bool { state.withLock { s in s.hosts.values.contains { !$0.idle.isEmpty } } }
 
     /// How many connections to `key` are idle in the pool.
     func idleCount(_ key: Key) -> Int { state.withLock { $0.hosts[key]?.idle.count ?? 0 } }

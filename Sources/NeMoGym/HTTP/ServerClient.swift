@@ -181,11 +181,14 @@ public final class ServerClient: Sendable {
                 }
                 guard DescriptorBudget.clientHasHeadroom() else {
                     // Too close to the descriptor limit: give the slot back; close idle connections kept for
-                    // other hosts (then try again at once), or wait, then look for a pooled connection or a
-                    // free descriptor again.
+                    // other hosts (then try again at once), or wait until a socket closes or this pool gets an
+                    // idle connection, then look for a pooled connection or a free descriptor again.
                     pool.discard(key)
                     if pool.closeIdle(upTo: 64, except: key) > 0 { continue }
-                    do { try await Task.sleep(for: .milliseconds(20)) } catch { return .failure(.fatal(cancelled(request))) }
+                    await DescriptorWaitList.shared.wait(pool: ObjectIdentifier(pool), recheck: .milliseconds(250)) {
+                        !pool.hasIdleConnections && !DescriptorBudget.clientHasHeadroom()
+                    }
+                    if Task.isCancelled { return .failure(.fatal(cancelled(request))) }
                     continue
                 }
                 switch await HTTPClientConnection.connect(to: addresses, limits: limits, watchdog: watchdog) {
