@@ -25,6 +25,9 @@ public enum BenchCommand: GymCommand {
     against a model that takes --model-latency-ms (default 1000) per call; it also reports the most first
     model calls the model held at once.
 
+    SIGINT, SIGTERM or SIGHUP stops the fakes, the agent and strace (SIGTERM, then SIGKILL after 5 s), then
+    ends the benchmark by that signal.
+
     OPTIONS:
       --workload W          single (1 tool call), long (31 steps, 4 KB tool outputs), wide (8 parallel
                             calls), burst (default: single)
@@ -101,6 +104,8 @@ public enum BenchCommand: GymCommand {
             throw UsageError("--agent and --agent-command both name the agent: give one")
         }
         let runner = BenchmarkRunner(options: options, executable: executablePath())
+        let signals = BenchmarkSignalGuard.install()
+        defer { signals.remove() }
         let report = try await runner.run { console.printError($0) }
         console.print(parsed.flag("json") ? report.json.jsonString() : report.text)
         return report.failures == 0 ? 0 : 1

@@ -1,3 +1,4 @@
+import Dispatch
 import NeMoGym
 import Foundation
 import Synchronization
@@ -37,8 +38,58 @@ final class ChildProcess: Sendable {
         sigemptyset(&none)
         pthread_sigmask(SIG_SETMASK, &none, &saved)
         defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
-        try process.run()
+        // Registered before it starts, so a termination signal that arrives meanwhile still finds it.
+        let registration = ChildProcess.registry.withLock { r -> UInt64 in
+            r.next += 1
+            r.starting.insert(r.next)
+            return r.next
+        }
+        process.terminationHandler = { exited in
+            let pid = exited.processIdentifier
+            ChildProcess.registry.withLock { r in r.running.removeAll { $0 == pid } }
+        }
+        do {
+            try process.run()
+        } catch {
+            ChildProcess.registry.withLock { _ = $0.starting.remove(registration) }
+            throw error
+        }
+        let pid = process.processIdentifier
+        ChildProcess.registry.withLock { r in
+            r.starting.remove(registration)
+            if process.isRunning { r.running.append(pid) }
+        }
         return child
+    }
+
+    /// The children of this process that run (pids, in start order), and how many are being started.
+    private static let registry = Mutex<(running: [Int32], starting: Set<UInt64>, next: UInt64)>(([], [], 0))
+
+    /// Stops every child still running, the last started first (the agent before the fakes it calls, so its
+    /// in-flight requests can finish): SIGTERM, up to `grace` seconds for it to end, then SIGKILL. For a
+    /// termination signal to the benchmark itself, which must not leave its fakes, its agent or `strace` behind.
+    static func terminateAll(grace: Double = 10) {
+        // A child being started is registered once it runs: wait for that first (process start is quick).
+        let startEnd = DispatchTime.now().uptimeNanoseconds + 2_000_000_000
+        while registry.withLock({ !$0.starting.isEmpty }) && DispatchTime.now().uptimeNanoseconds < startEnd { usleep(5_000) }
+        while let pid = registry.withLock({ $0.running.last }) {
+            kill(pid, SIGTERM)
+            if !waitForExit(pid, seconds: grace) {
+                kill(pid, SIGKILL)
+                _ = waitForExit(pid, seconds: 1)
+                registry.withLock { r in r.running.removeAll { $0 == pid } }
+            }
+        }
+    }
+
+    /// Whether child `pid` ended (and was reaped) within `seconds`.
+    private static func waitForExit(_ pid: Int32, seconds: Double) -> Bool {
+        let end = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        while registry.withLock({ $0.running.contains(pid) }) {
+            if DispatchTime.now().uptimeNanoseconds > end { return false }
+            usleep(5_000)
+        }
+        return true
     }
 
     private func receive(_ text: String?) {
