@@ -25,7 +25,7 @@ public enum BenchCommand: GymCommand {
     against a model that takes --model-latency-ms (default 1000) per call; it also reports the most first
     model calls the model held at once.
 
-    SIGINT, SIGTERM or SIGHUP stops the fakes, the agent and strace (SIGTERM, then SIGKILL after 5 s), then
+    SIGINT, SIGTERM or SIGHUP stops strace, the agent and the fakes (SIGTERM, then SIGKILL after 10 s), then
     ends the benchmark by that signal.
 
     OPTIONS:
