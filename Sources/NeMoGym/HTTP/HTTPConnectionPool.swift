@@ -199,9 +199,10 @@ final class HTTPConnectionPool: Sendable {
         for connection in expired { connection.close() }
     }
 
-    /// Closes up to `count` idle connections to hosts other than `key`, oldest first, and returns how many it
-    /// closed: near the descriptor limit, a connection kept for another host is worth less than a new one here.
-    func closeIdle(upTo count: Int, except key: Key) -> Int {
+    /// Closes up to `count` idle connections to hosts other than `key` (to any host when `key` is `nil`), oldest
+    /// first, and returns how many it closed: near the descriptor limit, a connection kept for another host is
+    /// worth less than a new one here.
+    func closeIdle(upTo count: Int, except key: Key?) -> Int {
         let victims: [HTTPClientConnection] = state.withLock { s in
             var out: [HTTPClientConnection] = []
             for other in Array(s.hosts.keys) where other != key && out.count < count {

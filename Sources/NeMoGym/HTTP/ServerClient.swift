@@ -182,9 +182,11 @@ public final class ServerClient: Sendable {
                 guard DescriptorBudget.clientHasHeadroom() else {
                     // Too close to the descriptor limit: give the slot back; close idle connections kept for
                     // other hosts (then try again at once), or wait until a socket closes or this pool gets an
-                    // idle connection, then look for a pooled connection or a free descriptor again.
+                    // idle connection, then look for a pooled connection or a free descriptor again. A request
+                    // that must not reuse (its pooled connection was stale) closes this host's idle ones too:
+                    // it cannot use them, and otherwise they would end its wait at once, again and again.
                     pool.discard(key)
-                    if pool.closeIdle(upTo: 64, except: key) > 0 { continue }
+                    if pool.closeIdle(upTo: 64, except: allowReuse ? key : nil) > 0 { continue }
                     await DescriptorWaitList.shared.wait(pool: ObjectIdentifier(pool), recheck: .milliseconds(250)) {
                         !pool.hasIdleConnections && !DescriptorBudget.clientHasHeadroom()
                     }
