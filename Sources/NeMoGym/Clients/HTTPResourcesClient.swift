@@ -69,7 +69,7 @@ public struct HTTPResourcesClient: ResourcesClient {
         if let body {
             headers.add(name: "Content-Type", value: "application/json")
             // Like orjson, non-finite numbers go out as null so the body stays valid JSON.
-            bytes = body.replacingNonFiniteNumbers().jsonBytes()
+            bytes = JSONWriter.nonFiniteAsNull.bytes(body)
         }
         return try await client.send(ServerClientRequest(method: .post, url: baseURL + path, headers: headers, body: bytes))
     }
@@ -81,31 +81,6 @@ public struct HTTPResourcesClient: ResourcesClient {
             return ResourcesReply(body: try JSONValue(parsing: answer.body), cookies: answer.setCookies)
         } catch {
             throw InvalidVerifyResponseError(problem: "\(baseURL + path) answered with a body that is not JSON (\(error))", body: .string(answer.bodyText))
-        }
-    }
-}
-
-extension JSONValue {
-    /// The value with `NaN` and infinities replaced by `null`, as `orjson` serialises them.
-    func replacingNonFiniteNumbers() -> JSONValue {
-        containsNonFiniteNumber ? replacingNonFiniteNumbersUnchecked() : self
-    }
-
-    private var containsNonFiniteNumber: Bool {
-        switch self {
-        case .number(let n): return n.isNonFinite
-        case .array(let a): return a.contains { $0.containsNonFiniteNumber }
-        case .object(let o): return o.values.contains { $0.containsNonFiniteNumber }
-        default: return false
-        }
-    }
-
-    private func replacingNonFiniteNumbersUnchecked() -> JSONValue {
-        switch self {
-        case .number(let n) where n.isNonFinite: return .null
-        case .array(let a): return .array(a.map { $0.replacingNonFiniteNumbersUnchecked() })
-        case .object(let o): return .object(JSONObject(o.map { ($0.key, $0.value.replacingNonFiniteNumbersUnchecked()) }))
-        default: return self
         }
     }
 }

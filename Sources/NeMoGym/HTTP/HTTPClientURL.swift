@@ -1,20 +1,27 @@
 /// The parts of an absolute `http://` or `https://` URL that the client needs.
 struct HTTPClientURL: Sendable {
     /// `http` or `https`.
-    var scheme: String
+    let scheme: String
     /// The host without brackets, e.g. `127.0.0.1` or `::1`.
-    var host: String
+    let host: String
     /// The port (default 80 or 443).
-    var port: Int
+    let port: Int
     /// Whether the URL named the port.
-    var hasExplicitPort: Bool
+    let hasExplicitPort: Bool
     /// Path and query, at least `/`; the fragment is dropped.
-    var target: String
+    let target: String
 
-    /// The `Host` header value.
-    var hostHeader: String {
+    /// The `Host` header value (the host in brackets when it is an IPv6 address, the port when the URL named it).
+    let hostHeader: String
+
+    init(scheme: String, host: String, port: Int, hasExplicitPort: Bool, target: String) {
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+        self.hasExplicitPort = hasExplicitPort
+        self.target = target
         let h = host.contains(":") ? "[\(host)]" : host
-        return hasExplicitPort ? "\(h):\(port)" : h
+        hostHeader = hasExplicitPort ? "\(h):\(port)" : h
     }
 
     /// Parses `text`, or returns why it is not a usable URL.

@@ -40,7 +40,11 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the number is `NaN`, `Infinity` or `-Infinity` (only produced by lenient parsing or YAML).
     public var isNonFinite: Bool {
-        text == "NaN" || text == "Infinity" || text == "-Infinity"
+        // Most numbers start with a digit: one byte tells.
+        guard let first = text.utf8.first, first == UInt8(ascii: "N") || first == UInt8(ascii: "I") || first == UInt8(ascii: "-") else {
+            return false
+        }
+        return text == "NaN" || text == "Infinity" || text == "-Infinity"
     }
 
     /// The value as a 64-bit integer, or `nil` when the text is not an integer or does not fit.

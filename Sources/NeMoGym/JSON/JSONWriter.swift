@@ -35,11 +35,21 @@ public struct JSONWriter: Sendable {
 
     /// The layout.
     public var style: Style
+    /// Whether `NaN` and the infinities print as `null`, as `orjson` serialises them (the resources client's
+    /// bodies), instead of Python's `NaN`/`Infinity`.
+    var writesNonFiniteAsNull = false
 
     /// Creates a writer.
     public init(style: Style = .compact) {
         self.style = style
     }
+
+    /// A compact writer that prints `NaN` and the infinities as `null`.
+    static let nonFiniteAsNull: JSONWriter = {
+        var writer = JSONWriter()
+        writer.writesNonFiniteAsNull = true
+        return writer
+    }()
 
     /// Appends the printed `value` to `output`.
     public func write(_ value: JSONValue, into output: inout [UInt8]) {
@@ -150,6 +160,7 @@ public struct JSONWriter: Sendable {
     }
 
     func writeNumber(_ n: JSONNumber, into out: inout JSONOutputBuffer) {
+        if writesNonFiniteAsNull && n.isNonFinite { return out.append("null") }
         guard style.normalizesNumbers else { return out.append(n.text) }
         out.append(n.pythonText)
     }

@@ -54,10 +54,10 @@ public struct ResponseUsage: Sendable, Hashable {
     public static func accumulate(_ total: ResponseUsage?, _ add: ResponseUsage?) -> ResponseUsage? {
         guard let add else { return total }
         guard var result = total else { return add }
-        for key in ["input_tokens", "output_tokens", "total_tokens"] {
+        for key in totalKeys {
             result.json[key] = sum(result.json[key], add.json[key])
         }
-        for (details, inner) in [("input_tokens_details", "cached_tokens"), ("output_tokens_details", "reasoning_tokens")] {
+        for (details, inner) in detailKeys {
             guard var mine = result.json[details]?.object, let theirs = add.json[details]?.object else { continue }
             let a = mine[inner] ?? .null
             let b = theirs[inner] ?? .null
@@ -66,6 +66,9 @@ public struct ResponseUsage: Sendable, Hashable {
         }
         return result
     }
+
+    private static let totalKeys = ["input_tokens", "output_tokens", "total_tokens"]
+    private static let detailKeys = [("input_tokens_details", "cached_tokens"), ("output_tokens_details", "reasoning_tokens")]
 
     /// Sums usages starting from zeros (`NeMoGymResponseUsage.sum_from_list`).
     public static func sum(_ usages: [ResponseUsage]) -> ResponseUsage {
