@@ -105,8 +105,14 @@ public enum BenchCommand: GymCommand {
         }
         let runner = BenchmarkRunner(options: options, executable: executablePath())
         let signals = BenchmarkSignalGuard.install()
-        defer { signals.remove() }
-        let report = try await runner.run { console.printError($0) }
+        let report: BenchmarkReport
+        do {
+            report = try await runner.run { console.printError($0) }
+        } catch {
+            signals.finish()
+            throw error
+        }
+        signals.finish()
         console.print(parsed.flag("json") ? report.json.jsonString() : report.text)
         return report.failures == 0 ? 0 : 1
     }

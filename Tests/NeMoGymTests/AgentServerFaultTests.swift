@@ -146,13 +146,16 @@ struct AgentServerFaultTests {
 
     @Test(.enabled(if: GymServeProcess.isAvailable, "needs .build/debug/swift-gym (swift build --build-tests)"))
     func requestsThatFindNoDescriptorForTheModelWaitForOneAndAllSucceed() async throws {
-        // The model holds every call for 200 ms. Under `ulimit -n 256` the agent accepts callers until two margins
-        // of 64 below the limit (about 118 of them), and its client may open connections up to one margin below
-        // it: when the accepted callers then send their requests, about 54 find no descriptor for their model
-        // connection and wait until a model connection goes back to the pool (they reuse it) or a socket closes.
+        // Under `ulimit -n 256` the agent accepts callers until two margins of 64 below the limit (about 118 of
+        // them), and its client may open connections up to one margin below it (192 descriptors). The model holds
+        // every call until the agent has reached that: about 58 of the accepted requests then find no descriptor
+        // for their model connection and wait until a model connection goes back to the pool (they reuse it) or
+        // a socket closes.
         let reply = FakeNeMoGymServers.modelReply([.assistantMessage("ok")]).body
+        let released = Atomic<Bool>(false)
         let (model, modelURL) = try await LoopbackServers.start { _ in
-            try? await Task.sleep(for: .milliseconds(200))
+            let end = ContinuousClock.now + .seconds(30)
+            while !released.load(ordering: .relaxed) && ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(5)) }
             return AgentHTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: reply)
         }
         let agent = try await GymServeProcess.start(prelude: "ulimit -n 256", modelPort: LoopbackServers.port(of: modelURL),
@@ -167,6 +170,8 @@ struct AgentServerFaultTests {
             await socket.send("POST /v1/responses HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nConnection: close\r\n"
                               + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
         }
+        #expect(await GymServeProcess.poll(seconds: 20) { agent.openDescriptors >= 256 - 64 - 2 })  // the client's cap
+        released.store(true, ordering: .relaxed)
         let statuses = await withTaskGroup(of: Int.self) { group in
             for socket in callers {
                 group.addTask { await socket.readResponse(timeout: 40)?.status ?? 0 }

@@ -32,10 +32,17 @@ struct ServerClientTests {
 
     @Test func waitsBeyondThePerHostConnectionLimit() async throws {
         let inFlight = Atomic<Int>(0)
+        let started = Atomic<Int>(0)
         let peak = Atomic<Int>(0)
         let server = AgentHTTPServer { _ in
             peak.max(inFlight.add(1, ordering: .relaxed).newValue, ordering: .relaxed)
-            try? await Task.sleep(for: .milliseconds(20))
+            started.add(1, ordering: .relaxed)
+            // Held until a second request is in flight too (or no more will come), so the limit is reached
+            // however the machine schedules the requests; 5 s at most.
+            let end = ContinuousClock.now + .seconds(5)
+            while inFlight.load(ordering: .relaxed) < 2 && started.load(ordering: .relaxed) < 10 && ContinuousClock.now < end {
+                try? await Task.sleep(for: .milliseconds(2))
+            }
             inFlight.subtract(1, ordering: .relaxed)
             return .text("ok")
         }

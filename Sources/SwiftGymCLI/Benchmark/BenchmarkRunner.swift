@@ -68,44 +68,10 @@ public struct BenchmarkRunner: Sendable {
         OpenFileLimit.raise()
         let (fakes, ports) = try await startPeers()
         defer { fakes.forEach { $0.stop() } }
-        let agentPort = try FreePort.find()
-        let config = """
-        bench_model:
-          responses_api_models:
-            bench_model:
-              entrypoint: app.py
-              host: 127.0.0.1
-              port: \(ports.model)
-        bench_resources:
-          resources_servers:
-            bench_resources:
-              entrypoint: app.py
-              domain: other
-              host: 127.0.0.1
-              port: \(ports.resources)
-        bench_agent:
-          responses_api_agents:
-            simple_agent:
-              entrypoint: app.py
-              host: 127.0.0.1
-              port: \(agentPort)
-              resources_server: {type: resources_servers, name: bench_resources}
-              model_server: {type: responses_api_models, name: bench_model}
-              max_steps: 64
-        """
-        // NeMo Gym's launcher adds these keys for its children; its Python servers refuse to start without them.
-        let launcherKeys = options.agentCommand == nil ? "" : "head_server: {host: 127.0.0.1, port: \(try FreePort.find())}\ndry_run: false\n"
-        let environment = ["NEMO_GYM_CONFIG_DICT": launcherKeys + config, "NEMO_GYM_CONFIG_PATH": "bench_agent"]
         let client = ServerClient(configuration: .init(maxConnectionsPerHost: 1 << 20))
-        let base = "http://127.0.0.1:\(agentPort)"
-        let agent = try options.agentCommand.map { try ChildProcess.start("/bin/sh", ["-c", $0], environment: environment) }
-            ?? ChildProcess.start(options.agentExecutable ?? executable, ["serve"], environment: environment)
+        let (agent, agentPort) = try await startAgent(ports: ports, progress: progress)
         defer { agent.stop() }
-        if options.agentCommand != nil {
-            try await Self.waitUntilLive(base, agent: agent)
-        } else {
-            _ = try await agent.firstLine(containing: "listening on")
-        }
+        let base = "http://127.0.0.1:\(agentPort)"
         progress("\(options.peers.rawValue) peers: model on port \(ports.model), resources on \(ports.resources); agent pid \(agent.pid) on port \(agentPort)")
 
         let statsURL = "http://127.0.0.1:\(ports.resources)/stats"
@@ -172,6 +138,58 @@ public struct BenchmarkRunner: Sendable {
     private static func loadCPU(_ fakes: [ChildProcess]) -> (driver: Double, fakes: Double) {
         let driver = ProcessStats.read(pid: getpid())?.cpuSeconds ?? 0
         return (driver, fakes.reduce(0) { $0 + (ProcessStats.read(pid: $1.pid)?.cpuSeconds ?? 0) })
+    }
+
+    /// Starts the agent on a free port. The port is free when picked, but another process's connection can take
+    /// it before the agent binds it: a Swift agent that ends before it listens is started again on another port
+    /// (three tries).
+    private func startAgent(ports: (model: Int, resources: Int), progress: @Sendable (String) -> Void) async throws -> (ChildProcess, Int) {
+        var attempt = 1
+        while true {
+            let agentPort = try FreePort.find()
+            let config = """
+            bench_model:
+              responses_api_models:
+                bench_model:
+                  entrypoint: app.py
+                  host: 127.0.0.1
+                  port: \(ports.model)
+            bench_resources:
+              resources_servers:
+                bench_resources:
+                  entrypoint: app.py
+                  domain: other
+                  host: 127.0.0.1
+                  port: \(ports.resources)
+            bench_agent:
+              responses_api_agents:
+                simple_agent:
+                  entrypoint: app.py
+                  host: 127.0.0.1
+                  port: \(agentPort)
+                  resources_server: {type: resources_servers, name: bench_resources}
+                  model_server: {type: responses_api_models, name: bench_model}
+                  max_steps: 64
+            """
+            // NeMo Gym's launcher adds these keys for its children; its Python servers refuse to start without them.
+            let launcherKeys = options.agentCommand == nil ? "" : "head_server: {host: 127.0.0.1, port: \(try FreePort.find())}\ndry_run: false\n"
+            let environment = ["NEMO_GYM_CONFIG_DICT": launcherKeys + config, "NEMO_GYM_CONFIG_PATH": "bench_agent"]
+            let agent = try options.agentCommand.map { try ChildProcess.start("/bin/sh", ["-c", $0], environment: environment) }
+                ?? ChildProcess.start(options.agentExecutable ?? executable, ["serve"], environment: environment)
+            do {
+                if options.agentCommand != nil {
+                    try await Self.waitUntilLive("http://127.0.0.1:\(agentPort)", agent: agent)
+                } else {
+                    _ = try await agent.firstLine(containing: "listening on")
+                }
+                return (agent, agentPort)
+            } catch {
+                agent.stop()
+                guard options.agentCommand == nil, attempt < 3 else { throw error }
+                progress("the agent did not start on port \(agentPort) (taken meanwhile?); trying another port")
+                attempt += 1
+            }
+        }
     }
 
     /// Polls `GET /` until it answers 200 (at most 180 s: a Python agent starts a Ray cluster first).

@@ -37,20 +37,21 @@ struct BenchSignalTests {
         try process.run()
         // The progress line names the agent once the fakes and the agent run.
         let reader = errors.fileHandleForReading
-        let agentPID: Int32? = try await RawSocket.offload {
+        let (agentPID, printed): (Int32?, String) = try await RawSocket.offload {
             var text = ""
             let end = Date().addingTimeInterval(30)
             while Date() < end {
                 let data = reader.availableData
-                if data.isEmpty { return nil }
+                if data.isEmpty { return (nil, text) }
                 text += String(decoding: data, as: UTF8.self)
                 if let range = text.range(of: "agent pid "),
                    let digits = text[range.upperBound...].split(separator: " ").first {
-                    return Int32(digits)
+                    return (Int32(digits), text)
                 }
             }
-            return nil
+            return (nil, text)
         }
+        try #require(agentPID != nil, "swift-gym bench printed: \(printed)")
         let children = Self.children(of: process.processIdentifier)
         #expect(agentPID.map { children.contains($0) } == true)
         #expect(children.count == 2)  // the fakes and the agent

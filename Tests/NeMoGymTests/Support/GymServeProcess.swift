@@ -76,9 +76,14 @@ final class GymServeProcess: @unchecked Sendable {
             process.terminate()
             process.waitUntilExit()
             let stderr = String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
-            throw POSIXError(.ECHILD, userInfo: [NSLocalizedDescriptionKey: "gym serve did not start: \(stderr)"])
+            throw StartFailure(description: "gym serve did not start (exit status \(process.terminationStatus)): \(stderr)")
         }
         return GymServeProcess(process: process, port: port, errors: errors)
+    }
+
+    /// `gym serve` ended or stayed silent before its listening line; the description has its standard error.
+    struct StartFailure: Error, CustomStringConvertible {
+        var description: String
     }
 
     /// Whether the child still runs.
