@@ -29,7 +29,10 @@ struct BenchSignalTests {
     func aSignalStopsTheFakesAndTheAgentBeforeTheBenchmarkEnds(_ sig: Int32) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: GymServeProcess.binary)
-        process.arguments = ["bench", "--workload", "single", "--rollouts", "100000000", "--warmup", "0"]
+        // One rollout at a time against a model that takes 1 s per call: the children stay idle, so the test
+        // does not load the machine for the suite's other tests.
+        process.arguments = ["bench", "--workload", "single", "--rollouts", "100000000", "--warmup", "0",
+                             "--concurrency", "1", "--model-latency-ms", "1000"]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

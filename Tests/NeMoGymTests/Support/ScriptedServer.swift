@@ -68,7 +68,7 @@ final class ScriptedServer: @unchecked Sendable {
 extension RawSocket {
     /// Blocking: reads until a complete request head (and its `Content-Length` body) has arrived; returns the
     /// head text, or `nil` on end of stream or after `timeout` seconds without a byte.
-    func blockingReadRequest(timeout: Double = 5) -> String? {
+    func blockingReadRequest(timeout: Double = 20) -> String? {
         var data: [UInt8] = []
         while true {
             if let end = findHeadEnd(data) {
