@@ -107,12 +107,9 @@ public enum BenchCommand: GymCommand {
         let signals = BenchmarkSignalGuard.install()
         let report: BenchmarkReport
         do {
+            defer { signals.finish() }
             report = try await runner.run { console.printError($0) }
-        } catch {
-            signals.finish()
-            throw error
         }
-        signals.finish()
         console.print(parsed.flag("json") ? report.json.jsonString() : report.text)
         return report.failures == 0 ? 0 : 1
     }

@@ -6,7 +6,7 @@ import Synchronization
 /// A waiter is resumed when one of the library's sockets closes (``signal()``: one waiter per socket), when its
 /// connection pool gets an idle connection that it can reuse or close to make room (``signal(pool:)``), when its
 /// task is cancelled, or after its recheck interval, since descriptors the library does not own may close
-/// without telling it. Nothing polls: with no waiter, a signal costs one atomic load.
+/// without telling it (the only timer, one per wait). With no waiter, a signal costs one atomic load.
 final class DescriptorWaitList: Sendable {
     /// The process's list (descriptors are a process-wide resource).
     static let shared = DescriptorWaitList()

@@ -39,11 +39,7 @@ final class ChildProcess: Sendable {
         pthread_sigmask(SIG_SETMASK, &none, &saved)
         defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
         // Registered before it starts, so a termination signal that arrives meanwhile still finds it.
-        let registration = ChildProcess.registry.withLock { r -> UInt64 in
-            r.next += 1
-            r.starting.insert(r.next)
-            return r.next
-        }
+        ChildProcess.registry.withLock { $0.starting += 1 }
         process.terminationHandler = { exited in
             let pid = exited.processIdentifier
             ChildProcess.registry.withLock { r in r.running.removeAll { $0 == pid } }
@@ -51,19 +47,19 @@ final class ChildProcess: Sendable {
         do {
             try process.run()
         } catch {
-            ChildProcess.registry.withLock { _ = $0.starting.remove(registration) }
+            ChildProcess.registry.withLock { $0.starting -= 1 }
             throw error
         }
         let pid = process.processIdentifier
         ChildProcess.registry.withLock { r in
-            r.starting.remove(registration)
+            r.starting -= 1
             if process.isRunning { r.running.append(pid) }
         }
         return child
     }
 
     /// The children of this process that run (pids, in start order), and how many are being started.
-    private static let registry = Mutex<(running: [Int32], starting: Set<UInt64>, next: UInt64)>(([], [], 0))
+    private static let registry = Mutex<(running: [Int32], starting: Int)>(([], 0))
 
     /// Stops every child still running, the last started first (the agent before the fakes it calls, so its
     /// in-flight requests can finish): SIGTERM, up to `grace` seconds for it to end, then SIGKILL. For a
@@ -71,7 +67,7 @@ final class ChildProcess: Sendable {
     static func terminateAll(grace: Double = 10) {
         // A child being started is registered once it runs: wait for that first (process start is quick).
         let startEnd = DispatchTime.now().uptimeNanoseconds + 2_000_000_000
-        while registry.withLock({ !$0.starting.isEmpty }) && DispatchTime.now().uptimeNanoseconds < startEnd { usleep(5_000) }
+        while registry.withLock({ $0.starting > 0 }) && DispatchTime.now().uptimeNanoseconds < startEnd { usleep(5_000) }
         while let pid = registry.withLock({ $0.running.last }) {
             kill(pid, SIGTERM)
             if !waitForExit(pid, seconds: grace) {
